@@ -1,0 +1,68 @@
+# tuxnet: `make demo` and `make test` are the two commands (see README.md).
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+TSAN_BUILD ?= build-tsan
+FUZZ_BUILD ?= build-fuzz
+PREFIX     ?= /usr/local
+JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
+CMAKE_ARGS ?=
+CTEST_ARGS  = --output-on-failure -j$(JOBS)
+
+.PHONY: all deps build asan tsan fuzz-build test test-fast test-asan test-tsan \
+        fuzz-smoke fuzz demo install clean
+
+all: build
+
+deps:
+	@bash scripts/deps.sh
+
+build: deps
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_ARGS) >/dev/null
+	@cmake --build $(BUILD) -j$(JOBS)
+
+asan: deps
+	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DTN_SANITIZE=address,undefined >/dev/null
+	@cmake --build $(ASAN_BUILD) -j$(JOBS)
+
+tsan: deps
+	@cmake -S . -B $(TSAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DTN_SANITIZE=thread \
+	       -DCMAKE_C_COMPILER=clang >/dev/null
+	@cmake --build $(TSAN_BUILD) -j$(JOBS)
+
+fuzz-build: deps
+	@cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=Debug -DTN_FUZZ=ON \
+	       -DCMAKE_C_COMPILER=clang >/dev/null
+	@cmake --build $(FUZZ_BUILD) -j$(JOBS)
+
+test-asan: asan
+	@echo "== unit tests under ASan+UBSan"
+	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest -L unit $(CTEST_ARGS)
+
+test-tsan: tsan
+	@echo "== threaded tests under TSan"
+	@cd $(TSAN_BUILD) && TSAN_OPTIONS=halt_on_error=1 ctest -L threads $(CTEST_ARGS)
+
+fuzz-smoke: fuzz-build
+	@echo "== fuzz smoke"
+	@bash fuzz/run.sh $(FUZZ_BUILD) smoke
+
+fuzz: fuzz-build
+	@bash fuzz/run.sh $(FUZZ_BUILD) long
+
+# Everything; ends with CTest's summary of the main build.
+test: test-asan test-tsan fuzz-smoke build
+	@echo "== all tests"
+	@cd $(BUILD) && ctest $(CTEST_ARGS)
+
+test-fast: build
+	@cd $(BUILD) && ctest $(CTEST_ARGS)
+
+demo: build
+	@./$(BUILD)/tuxnet demo
+
+install: build
+	@cmake --install $(BUILD) --prefix $(PREFIX)
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD) $(FUZZ_BUILD)

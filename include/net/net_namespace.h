@@ -1,0 +1,91 @@
+/*
+ * struct net: one network namespace. Everything a namespace owns hangs off it
+ * (devices, addresses, neighbour and routing tables, counters, sysctls), so
+ * namespaces in one stack share nothing but the stack's lock, clock and
+ * caches. Subsystems initialise and tear down their part through
+ * pernet_operations, run in the order of the table in net_namespace.c on
+ * creation and in reverse on destruction.
+ */
+#ifndef TN_NET_NET_NAMESPACE_H
+#define TN_NET_NET_NAMESPACE_H
+
+#include "net/compiler.h"
+#include "net/snmp.h"
+#include "net/dropreason.h"
+#include "lib/list.h"
+
+struct tn_stack;
+struct net_device;
+struct neigh_table;
+struct ipv4_devconf;
+struct in_ifaddr;
+
+#define NETDEV_HASHBITS 8
+#define NETDEV_HASHENTRIES (1 << NETDEV_HASHBITS)
+#define IN4_ADDR_HSIZE_SHIFT 8
+#define IN4_ADDR_HSIZE (1 << IN4_ADDR_HSIZE_SHIFT)
+
+struct netns_core {
+	int sysctl_somaxconn;
+	u64 drops[SKB_DROP_REASON_MAX];   /* every kfree_skb_reason, by reason */
+};
+
+struct netns_ipv4 {
+	struct ipv4_devconf *devconf_all;   /* net.ipv4.conf.all */
+	struct ipv4_devconf *devconf_dflt;  /* net.ipv4.conf.default: copied to new devices */
+	struct neigh_table *arp_tbl;
+	struct hlist_head inet_addr_lst[IN4_ADDR_HSIZE];  /* local addresses, by address */
+	/* Per-namespace sysctls of net.ipv4 (more join with the IPv4 issue). */
+	int sysctl_ip_default_ttl;
+	int sysctl_ip_forward;
+};
+
+struct net {
+	struct tn_stack *stack;
+	struct list_head list;          /* on stack->net_list */
+	char name[64];                  /* `ip netns` name; "" for the initial namespace */
+	unsigned int ns_id;             /* unique in the stack, never reused */
+	int refcnt;                     /* get_net/put_net: sockets and devices in transit */
+	bool dying;
+
+	int ifindex;                    /* last ifindex handed out */
+	unsigned int dev_count;
+	struct list_head dev_base_head;
+	struct hlist_head dev_name_head[NETDEV_HASHENTRIES];
+	struct hlist_head dev_index_head[NETDEV_HASHENTRIES];
+	struct net_device *loopback_dev;
+
+	struct list_head sysctls;       /* ctl_table_header list */
+	struct netns_core core;
+	struct netns_ipv4 ipv4;
+	struct netns_mib mib;
+};
+
+/*
+ * A subsystem of the stack: set-up once per stack (packet types, notifiers,
+ * qdisc kinds) and per namespace (its part of struct net). The ordered table
+ * tn_subsystems[] in net/core/subsys.c is the table of contents of the stack:
+ * init runs top to bottom, exit bottom to top.
+ */
+struct tn_subsystem {
+	const char *name;
+	int (*init)(struct tn_stack *st);
+	void (*exit)(struct tn_stack *st);
+	int (*net_init)(struct net *net);
+	void (*net_exit)(struct net *net);
+};
+extern const struct tn_subsystem *const tn_subsystems[];
+extern const unsigned int tn_subsystems_count;
+
+/* Create a namespace with every subsystem initialised and its own lo (down,
+ * as in a new Linux namespace). NULL with errno-style code in *err. */
+struct net *net_create(struct tn_stack *st, const char *name, int *err);
+/* Tear down: virtual devices are destroyed, others return to the initial
+ * namespace, then every subsystem's exit runs. Frees the net when no
+ * references are left. */
+void net_destroy(struct net *net);
+struct net *net_get_by_name(struct tn_stack *st, const char *name);
+static inline struct net *get_net(struct net *net) { net->refcnt++; return net; }
+void put_net(struct net *net);
+
+#endif

@@ -1,0 +1,32 @@
+/*
+ * MIB counters per namespace, indexed by Linux's own enums from
+ * <linux/snmp.h> (IPSTATS_MIB_*, ICMP_MIB_*, TCP_MIB_*, UDP_MIB_*,
+ * LINUX_MIB_*), so a counter has exactly the name `nstat` and `netstat -s`
+ * print for it. The name tables live with the code that prints them.
+ */
+#ifndef TN_NET_SNMP_H
+#define TN_NET_SNMP_H
+
+#include <linux/snmp.h>
+#include "net/compiler.h"
+
+#define ICMPMSG_MIB_MAX 512   /* [0,255] in by type, [256,511] out by type */
+
+struct netns_mib {
+	u64 ip[__IPSTATS_MIB_MAX];
+	u64 icmp[__ICMP_MIB_MAX];
+	u64 icmpmsg[ICMPMSG_MIB_MAX];
+	u64 tcp[__TCP_MIB_MAX];
+	u64 udp[__UDP_MIB_MAX];
+	u64 linux_mib[__LINUX_MIB_MAX];   /* TcpExt and friends */
+};
+
+#define __IP_INC_STATS(net, field)      ((net)->mib.ip[field]++)
+#define __IP_ADD_STATS(net, field, val) ((net)->mib.ip[field] += (val))
+#define __ICMP_INC_STATS(net, field)    ((net)->mib.icmp[field]++)
+#define __TCP_INC_STATS(net, field)     ((net)->mib.tcp[field]++)
+#define __UDP_INC_STATS(net, field)     ((net)->mib.udp[field]++)
+#define __NET_INC_STATS(net, field)     ((net)->mib.linux_mib[field]++)
+#define __NET_ADD_STATS(net, field, v)  ((net)->mib.linux_mib[field] += (v))
+
+#endif

@@ -1,0 +1,35 @@
+/*
+ * The table of contents of a stack: every subsystem, in the order it is set
+ * up (per stack, then per namespace). Teardown runs the table backwards, so
+ * a subsystem can rely on everything above it while it starts and stops.
+ */
+#include "net/net_namespace.h"
+
+extern const struct tn_subsystem net_core_subsys;      /* net/core/sysctl_net_core.c */
+extern const struct tn_subsystem netdev_subsys;        /* net/core/dev.c */
+extern const struct tn_subsystem pktsched_subsys;      /* net/sched/sch_api.c */
+extern const struct tn_subsystem devinet_subsys;       /* net/ipv4/devinet.c */
+extern const struct tn_subsystem arp_subsys;           /* net/ipv4/arp.c */
+extern const struct tn_subsystem loopback_subsys;      /* drivers/net/loopback.c */
+extern const struct tn_subsystem default_device_subsys; /* net/core/dev.c */
+
+/* XXX: weak while the foundation lands piece by piece; every entry becomes a
+ * strong reference once all of them exist. */
+#pragma weak net_core_subsys
+#pragma weak netdev_subsys
+#pragma weak pktsched_subsys
+#pragma weak devinet_subsys
+#pragma weak arp_subsys
+#pragma weak loopback_subsys
+#pragma weak default_device_subsys
+
+const struct tn_subsystem *const tn_subsystems[] = {
+	&net_core_subsys,        /* net.core sysctls, drop counters */
+	&netdev_subsys,          /* device tables, softnet, packet types */
+	&pktsched_subsys,        /* qdisc kinds: pfifo_fast, noqueue */
+	&devinet_subsys,         /* IPv4 addresses and net.ipv4.conf */
+	&arp_subsys,             /* ARP and the neighbour table */
+	&loopback_subsys,        /* each namespace's lo */
+	&default_device_subsys,  /* namespace exit: devices go first */
+};
+const unsigned int tn_subsystems_count = ARRAY_SIZE(tn_subsystems);
