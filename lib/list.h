@@ -81,15 +81,20 @@ static inline void list_splice_init(struct list_head *list, struct list_head *he
 #define list_first_entry(head, type, member) list_entry((head)->next, type, member)
 #define list_for_each(pos, head) \
 	for (pos = (head)->next; pos != (head); pos = pos->next)
+/* The list node inside *pos, computed without a member access: when the
+ * loop reaches the head, pos is not a real entry (and may be misaligned for
+ * its type), so it must only be compared, never dereferenced. */
+#define __list_node(pos, member) \
+	((struct list_head *)((char *)(pos) + offsetof(__typeof__(*(pos)), member)))
 #define list_for_each_entry(pos, head, member)                                \
 	for (pos = list_entry((head)->next, __typeof__(*pos), member);        \
-	     &pos->member != (head);                                          \
-	     pos = list_entry(pos->member.next, __typeof__(*pos), member))
+	     __list_node(pos, member) != (head);                              \
+	     pos = list_entry(__list_node(pos, member)->next, __typeof__(*pos), member))
 #define list_for_each_entry_safe(pos, n, head, member)                        \
 	for (pos = list_entry((head)->next, __typeof__(*pos), member),        \
-	     n = list_entry(pos->member.next, __typeof__(*pos), member);      \
-	     &pos->member != (head);                                          \
-	     pos = n, n = list_entry(n->member.next, __typeof__(*n), member))
+	     n = list_entry(__list_node(pos, member)->next, __typeof__(*pos), member); \
+	     __list_node(pos, member) != (head);                              \
+	     pos = n, n = list_entry(__list_node(n, member)->next, __typeof__(*n), member))
 
 /* Hash-chain lists: a one-pointer head per bucket keeps tables small. */
 struct hlist_head {

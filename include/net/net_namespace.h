@@ -19,6 +19,12 @@ struct net_device;
 struct neigh_table;
 struct ipv4_devconf;
 struct in_ifaddr;
+struct fib_table;
+struct fib_info;
+struct ipq_base;
+struct inet_peer_base;
+struct nf_hook_ops;
+struct icmp_echo_listener;
 
 #define NETDEV_HASHBITS 8
 #define NETDEV_HASHENTRIES (1 << NETDEV_HASHBITS)
@@ -35,9 +41,45 @@ struct netns_ipv4 {
 	struct ipv4_devconf *devconf_dflt;  /* net.ipv4.conf.default: copied to new devices */
 	struct neigh_table *arp_tbl;
 	struct hlist_head inet_addr_lst[IN4_ADDR_HSIZE];  /* local addresses, by address */
-	/* Per-namespace sysctls of net.ipv4 (more join with the IPv4 issue). */
-	int sysctl_ip_default_ttl;
-	int sysctl_ip_forward;
+	/* Routing (ip_fib.h, route.h). */
+	struct fib_table *fib_local;
+	struct fib_table *fib_main;
+	struct list_head fib_tables;          /* every table, by id */
+	struct list_head fib_info_list;
+	u64 rt_genid;                         /* bumped to invalidate cached routes */
+	struct ipq_base *frags;               /* reassembly queues (ip_fragment.c) */
+	struct inet_peer_base *peers;         /* per-destination state: ICMP rate, IP IDs */
+	struct icmp_echo_listener *echo_listeners;
+	u64 icmp_global_credit_ts;            /* icmp_msgs_per_sec token bucket */
+	u32 icmp_global_credit;
+	u32 ip_id_seed;
+
+	/* net.ipv4.* sysctls, Linux's names and defaults. */
+	int sysctl_ip_default_ttl;            /* 64 */
+	int sysctl_ip_forward;                /* 0 */
+	int sysctl_ip_no_pmtu_disc;           /* 0 */
+	int sysctl_ip_fwd_use_pmtu;           /* 0 */
+	int sysctl_ip_nonlocal_bind;          /* 0 */
+	int sysctl_ip_local_port_range[2];    /* 32768 60999 */
+	int sysctl_icmp_echo_ignore_all;      /* 0 */
+	int sysctl_icmp_echo_ignore_broadcasts; /* 1 */
+	int sysctl_icmp_ignore_bogus_error_responses; /* 1 */
+	int sysctl_icmp_ratelimit;            /* 1000 (ms) */
+	int sysctl_icmp_ratemask;             /* 0x1818 */
+	int sysctl_icmp_msgs_per_sec;         /* 1000 */
+	int sysctl_icmp_msgs_burst;           /* 50 */
+	int sysctl_icmp_errors_use_inbound_ifaddr; /* 0 */
+	int sysctl_ipfrag_high_thresh;        /* 4 MiB */
+	int sysctl_ipfrag_low_thresh;         /* 3 MiB */
+	int sysctl_ipfrag_time;               /* 30 s (kept in jiffies) */
+	int sysctl_ipfrag_max_dist;           /* 64 */
+	int sysctl_route_mtu_expires;         /* 600 s (jiffies) */
+	int sysctl_route_min_pmtu;            /* 552 */
+};
+
+/* Netfilter hook chains of a namespace, sorted by priority. */
+struct netns_nf {
+	struct nf_hook_ops *hooks_ipv4[5];    /* NF_INET_NUMHOOKS */
 };
 
 struct net {
@@ -58,6 +100,7 @@ struct net {
 	struct list_head sysctls;       /* ctl_table_header list */
 	struct netns_core core;
 	struct netns_ipv4 ipv4;
+	struct netns_nf nf;
 	struct netns_mib mib;
 };
 

@@ -17,15 +17,17 @@
 #ifndef TN_NET_NETDEVICE_H
 #define TN_NET_NETDEVICE_H
 
+/* skbuff.h first: its PACKET_* enum must come before <linux/if_packet.h>
+ * (pulled in by <linux/if_arp.h>) defines the same names as macros. */
+#include "net/compiler.h"
+#include "net/skbuff.h"
+#include "lib/list.h"
+
 #include <linux/if.h>
 #include <linux/if_ether.h>
 #include <linux/if_arp.h>
 #include <linux/if_link.h>
 #include <linux/ethtool.h>
-
-#include "net/compiler.h"
-#include "net/skbuff.h"
-#include "lib/list.h"
 
 struct net;
 struct tn_stack;
@@ -136,6 +138,7 @@ struct net_device {
 	unsigned char dev_addr[MAX_ADDR_LEN];
 	unsigned char broadcast[MAX_ADDR_LEN];
 	unsigned int promiscuity;           /* IFF_PROMISC while > 0 */
+	unsigned int gflags;                /* IFF_PROMISC/IFF_ALLMULTI as the user asked */
 	unsigned int gso_max_size;
 
 	const struct net_device_ops *netdev_ops;
@@ -164,6 +167,18 @@ static inline void *netdev_priv(const struct net_device *dev)
 	return (void *)dev->priv;
 }
 static inline struct net *dev_net(const struct net_device *dev) { return dev->nd_net; }
+/* Linux's for_each_netdev(net, d): every device of net in ifindex order.
+ * Walks the list nodes and never forms a device from the list head, which
+ * list_for_each_entry does (UBSan objects: net_device is 16-byte aligned).
+ * The body must not unregister d. Needs net/net_namespace.h at the use. */
+static inline struct net_device *netdev_list_entry(const struct list_head *head,
+						   struct list_head *pos)
+{
+	return pos == head ? NULL : list_entry(pos, struct net_device, dev_list);
+}
+#define for_each_netdev(net, d)                                                      \
+	for (d = netdev_list_entry(&(net)->dev_base_head, (net)->dev_base_head.next); d; \
+	     d = netdev_list_entry(&(net)->dev_base_head, d->dev_list.next))
 static inline bool netif_running(const struct net_device *dev)
 {
 	return dev->flags & IFF_UP;
@@ -172,9 +187,26 @@ static inline bool netif_carrier_ok(const struct net_device *dev) { return dev->
 static inline void dev_hold(struct net_device *dev) { dev->refcnt++; }
 void dev_put(struct net_device *dev);
 
+/* Build dev's link header in front of skb->data (Linux's dev_hard_header):
+ * its length, or < 0 when daddr is needed and not known. Devices without
+ * header_ops (tun-like) need no header: 0. */
+static inline int dev_hard_header(struct sk_buff *skb, struct net_device *dev, u16 type,
+				  const void *daddr, const void *saddr, unsigned int len)
+{
+	if (!dev->header_ops || !dev->header_ops->create)
+		return 0;
+	return dev->header_ops->create(skb, dev, type, daddr, saddr, len);
+}
+/* Headroom to reserve for dev's link header, 16-byte aligned as Linux's
+ * LL_RESERVED_SPACE. */
+#define LL_RESERVED_SPACE(dev) \
+	((((dev)->hard_header_len + (dev)->needed_headroom) & ~15u) + 16u)
+
 /* Allocation and registration (the rtnl side). */
 struct net_device *alloc_netdev(struct tn_stack *st, size_t priv_size, const char *name,
 				void (*setup)(struct net_device *dev));
+/* Only for a device never registered, or whose register_netdevice() failed;
+ * a registered device is freed by unregister_netdevice() (at the last dev_put). */
 void free_netdev(struct net_device *dev);
 /* Give the device a name ("eth%d" style templates get the first free
  * number), an ifindex in net, and put it in net's tables. 0 or -errno:
@@ -227,7 +259,19 @@ int unregister_netdevice_notifier(struct tn_stack *st, struct notifier_block *nb
 int call_netdevice_notifiers(unsigned long event, struct net_device *dev);
 #define NOTIFY_DONE 0
 #define NOTIFY_OK 1
+#define NOTIFY_STOP_MASK 0x8000  /* stop the chain here */
 #define NOTIFY_BAD 0x8002
+/* A notifier vetoes an event (NETDEV_PRE_UP, NETDEV_REGISTER, ...) by
+ * returning notifier_from_errno(-E...); the caller gets the errno back. */
+static inline int notifier_from_errno(int err)
+{
+	return err ? NOTIFY_STOP_MASK | (NOTIFY_OK - err) : NOTIFY_OK;
+}
+static inline int notifier_to_errno(int ret)
+{
+	ret &= ~NOTIFY_STOP_MASK;
+	return ret > NOTIFY_OK ? NOTIFY_OK - ret : 0;
+}
 
 /* L2 -> L3 dispatch. type is the EtherType in host order or ETH_P_ALL for a
  * tap; dev NULL matches every device. func consumes the skb. */

@@ -32,6 +32,7 @@ struct tn_stack;
 struct net;
 struct net_device;
 struct sock;
+struct dst_entry;
 
 /* Room left in front of received frames for headers pushed later
  * (tunnels, VLAN) and to align the IP header. */
@@ -64,11 +65,25 @@ struct skb_shared_info {
 	u32 gso_type;
 };
 
+/* The list links shared by sk_buff and sk_buff_head. Queue helpers write a
+ * neighbour's links through this type, because a neighbour may be the head:
+ * an access as a whole struct sk_buff would reach past the smaller head (gcc
+ * -Warray-bounds at -O2, and an aliasing hazard). Linux does the same. */
+struct sk_buff_list {
+	struct sk_buff *next, *prev;
+};
+
 struct sk_buff {
-	struct sk_buff *next, *prev;   /* in an sk_buff_head; NULL when not queued */
+	union {
+		struct {
+			struct sk_buff *next, *prev;  /* in an sk_buff_head; NULL when not queued */
+		};
+		struct sk_buff_list list;
+	};
 	struct tn_stack *stack;        /* owner: its cache and live count */
 	struct net_device *dev;        /* arrived on / leaving by */
 	struct sock *sk;               /* owning socket, if charged to one */
+	struct dst_entry *dst;         /* routing decision (net/dst.h); released on free */
 	void (*destructor)(struct sk_buff *skb);
 	u64 tstamp;                    /* stack clock ns when received / sent */
 
@@ -99,7 +114,12 @@ struct sk_buff {
 };
 
 struct sk_buff_head {
-	struct sk_buff *next, *prev;   /* must stay first: the head acts as a list node */
+	union {   /* must stay first: the head acts as a list node */
+		struct {
+			struct sk_buff *next, *prev;
+		};
+		struct sk_buff_list list;
+	};
 	u32 qlen;
 };
 
@@ -145,6 +165,10 @@ int skb_unclone(struct sk_buff *skb);
 /* Ensure headroom of at least `headroom` bytes and a private header; may
  * reallocate the buffer. 0 or -ENOMEM. */
 int skb_cow_head(struct sk_buff *skb, unsigned int headroom);
+/* Move the data to a new private buffer with nhead more bytes of headroom
+ * and ntail more of tailroom (offsets follow the bytes); the skb must not be
+ * shared. 0 or -ENOMEM, and nothing changes on failure. */
+int pskb_expand_head(struct sk_buff *skb, unsigned int nhead, unsigned int ntail);
 
 static inline struct sk_buff *skb_get(struct sk_buff *skb)
 {
@@ -261,8 +285,8 @@ static inline void __skb_insert(struct sk_buff *n, struct sk_buff *prev,
 {
 	n->next = next;
 	n->prev = prev;
-	next->prev = n;
-	prev->next = n;
+	((struct sk_buff_list *)next)->prev = n;
+	((struct sk_buff_list *)prev)->next = n;
 	q->qlen++;
 }
 static inline void __skb_queue_tail(struct sk_buff_head *q, struct sk_buff *n)
@@ -276,8 +300,8 @@ static inline void __skb_queue_head(struct sk_buff_head *q, struct sk_buff *n)
 static inline void __skb_unlink(struct sk_buff *skb, struct sk_buff_head *q)
 {
 	q->qlen--;
-	skb->next->prev = skb->prev;
-	skb->prev->next = skb->next;
+	((struct sk_buff_list *)skb->next)->prev = skb->prev;
+	((struct sk_buff_list *)skb->prev)->next = skb->next;
 	skb->next = skb->prev = NULL;
 }
 static inline struct sk_buff *__skb_dequeue(struct sk_buff_head *q)

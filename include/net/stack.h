@@ -28,6 +28,8 @@
 #include "net/fault.h"
 #include "lib/list.h"
 
+struct net_protocol;
+
 #define PTYPE_HASH_SIZE 16
 
 enum {
@@ -70,6 +72,8 @@ struct tn_stack {
 	unsigned int softirq_pending;    /* bit per *_SOFTIRQ */
 	int softirq_depth;               /* > 0 while in do_softirq */
 	int irq_depth;
+	u64 irq_enter_ns;
+	u64 ksoftirqd_sleep_until;       /* stack ns ksoftirqd sleeps until; 0 awake */
 	u64 lock_taken_ns;               /* host time the lock was last taken */
 	u64 softirq_ns_at_lock;
 
@@ -80,6 +84,7 @@ struct tn_stack {
 	struct list_head ptype_all;
 	struct list_head ptype_base[PTYPE_HASH_SIZE];
 	struct notifier_block *netdev_chain;
+	const struct net_protocol *inet_protos[256];  /* L3 -> L4 (net/protocol.h) */
 	struct inetaddr_notifier *inetaddr_chain;
 
 	struct tn_core_sysctl sysctl;
@@ -128,7 +133,7 @@ void irq_exit(struct tn_stack *st);
 
 /* Next time (stack ns) something is due: now if softirqs are pending, the
  * next timer event otherwise, UINT64_MAX if nothing will ever happen. */
-u64 tn_stack_next_deadline(struct tn_stack *st);
+u64 __tn_stack_next_deadline(struct tn_stack *st);
 /* Virtual time: do every piece of work due up to t_ns, jumping the clock from
  * deadline to deadline; ends with the clock at t_ns. Real time: runs what is
  * due now. Caller holds the lock. */

@@ -13,16 +13,6 @@ extern const struct tn_subsystem arp_subsys;           /* net/ipv4/arp.c */
 extern const struct tn_subsystem loopback_subsys;      /* drivers/net/loopback.c */
 extern const struct tn_subsystem default_device_subsys; /* net/core/dev.c */
 
-/* XXX: weak while the foundation lands piece by piece; every entry becomes a
- * strong reference once all of them exist. */
-#pragma weak net_core_subsys
-#pragma weak netdev_subsys
-#pragma weak pktsched_subsys
-#pragma weak devinet_subsys
-#pragma weak arp_subsys
-#pragma weak loopback_subsys
-#pragma weak default_device_subsys
-
 const struct tn_subsystem *const tn_subsystems[] = {
 	&net_core_subsys,        /* net.core sysctls, drop counters */
 	&netdev_subsys,          /* device tables, softnet, packet types */

@@ -1,5 +1,6 @@
 /* Fixtures shared by the unit tests; see tn_test.h. */
 #include <ctype.h>
+#include <stdlib.h>
 #include "tn_test.h"
 
 struct tn_stack *tn_test_stack_new(void)
