@@ -23,7 +23,10 @@ struct net_device *testdev_create(struct net *net, const char *name, bool up);
 
 /* Queue one frame into the RX ring and schedule NAPI ("raise the IRQ").
  * 0, or -ENOBUFS if the ring is full (counted), -ENOMEM if no skb could be
- * allocated (counted as rx_dropped). Does not run softirq work itself
+ * allocated (counted as rx_dropped), -ENETDOWN if the device is down or has
+ * no carrier (nothing is listening: not counted). A frame shorter than
+ * ETH_HLEN is accepted and then dropped by the poll (rx_length_errors,
+ * PKT_TOO_SMALL), as a NIC flags a runt. Does not run softirq work itself
  * (tn_stack_unlock or do_softirq does). */
 int testdev_inject(struct net_device *dev, const void *frame, size_t len);
 
