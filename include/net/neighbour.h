@@ -1,16 +1,22 @@
 /*
  * The neighbour subsystem: the generic L3 -> L2 address cache (Linux's
  * net/core/neighbour.c) that ARP (and later IPv6 ND) plug into through a
- * neigh_table and neigh_ops.
+ * neigh_table and neigh_ops. Keys are opaque bytes of tbl->key_len.
  *
  * An entry moves through NUD states: INCOMPLETE (solicits sent, packets
- * queued on arp_queue, bounded by unres_qlen_bytes, overflow dropped and
- * counted), REACHABLE (confirmed within reachable_time), STALE (usable, not
- * confirmed), DELAY (used while STALE: wait delay_first_probe_time for upper
- * layer confirmation), PROBE (unicast probes), FAILED (no answer after
- * ucast/mcast/app solicits; queued packets dropped with an error report),
- * PERMANENT / NOARP (static). Timers and garbage collection come from
- * neigh_parms, Linux's sysctls net.ipv4.neigh.{default,DEV}.*.
+ * queued on arp_queue, bounded by unres_qlen_bytes, overflow drops the
+ * oldest and counts unres_discards), REACHABLE (confirmed within
+ * reachable_time), STALE (usable, not confirmed), DELAY (used while STALE:
+ * wait delay_first_probe_time for upper layer confirmation), PROBE (unicast
+ * probes), FAILED (no answer after ucast/mcast/app solicits; queued packets
+ * go to error_report), PERMANENT / NOARP (static). Timers and garbage
+ * collection come from neigh_parms, Linux's sysctls net.ipv4.neigh.{default,DEV}.*.
+ *
+ * References: the table holds one reference on every hashed entry, a pending
+ * entry timer holds one, and neigh_lookup()/__neigh_lookup()/__neigh_create()
+ * return one that the caller drops with neigh_release(). An entry is freed
+ * when the last reference goes; one removed from the table while still
+ * referenced is "dead" (output drops, state NONE or NOARP).
  */
 #ifndef TN_NET_NEIGHBOUR_H
 #define TN_NET_NEIGHBOUR_H
@@ -23,6 +29,7 @@
 struct net;
 struct net_device;
 struct neigh_table;
+struct ctl_table_header;
 
 /* NUD states, Linux's values (uapi neighbour.h). */
 #define NUD_INCOMPLETE 0x01
@@ -43,23 +50,33 @@ struct neigh_table;
 #define NEIGH_UPDATE_F_WEAK_OVERRIDE     0x2
 #define NEIGH_UPDATE_F_ADMIN             0x80000000
 
+/* Linux's SKB_TRUESIZE(ETH_FRAME_LEN) on x86_64: the packet size the
+ * unres_qlen sysctl (packets) is converted with to unres_qlen_bytes, so that
+ * the derived value reads as on Linux (212992 bytes -> 101 packets). */
+#define NEIGH_UNRES_QLEN_TRUESIZE 2090
+
 /* Per-table or per-device tunables, times in jiffies (ms). */
 struct neigh_parms {
 	struct net_device *dev;          /* NULL for the table default */
-	struct list_head list;           /* on the table's parms_list */
+	struct neigh_table *tbl;
+	struct list_head list;           /* on the table's parms_list (default too) */
 	struct ctl_table_header *sysctl;
+	int refcnt;                      /* the owner's plus one per entry using it */
+	bool dead;                       /* released by its owner */
+	u32 data_state;                  /* bit per NEIGH_VAR_*: set explicitly, so a
+					  * write to "default" no longer propagates */
 	int mcast_probes;                /* mcast_solicit: 3 */
 	int ucast_probes;                /* ucast_solicit: 3 */
 	int app_probes;                  /* app_solicit: 0 */
-	int mcast_reprobes;              /* 0 */
+	int mcast_reprobes;              /* mcast_resolicit: 0 */
 	int retrans_time;                /* 1000 */
 	int base_reachable_time;         /* 30000 */
 	int delay_probe_time;            /* delay_first_probe_time: 5000 */
 	int gc_staletime;                /* 60000 */
 	int queue_len_bytes;             /* unres_qlen_bytes: 212992 (SK_WMEM_MAX) */
 	int proxy_qlen;                  /* 64 */
-	int anycast_delay;
-	int proxy_delay;
+	int anycast_delay;               /* 1000 */
+	int proxy_delay;                 /* 800 */
 	int locktime;                    /* 1000 */
 	int interval_probe_time_ms;      /* 5000 */
 	u64 reachable_time;              /* randomised from base_reachable_time */
@@ -75,10 +92,11 @@ struct neigh_statistics {
 struct neighbour;
 
 struct neigh_ops {
-	/* Send a solicitation (ARP request) for n, using skb (the packet that
-	 * triggered it, may be NULL) to choose the source address. */
+	/* Send a solicitation (ARP request) for n, using skb (the newest queued
+	 * packet, may be NULL) to choose the source address. Must not free skb. */
 	void (*solicit)(struct neighbour *n, struct sk_buff *skb);
-	/* Resolution failed for a queued packet (ICMP host unreachable). */
+	/* Resolution failed for a queued packet (ICMP host unreachable).
+	 * Consumes skb. */
 	void (*error_report)(struct neighbour *n, struct sk_buff *skb);
 };
 
@@ -92,15 +110,15 @@ struct neighbour {
 	u8 primary_key[NEIGH_MAX_KEY_LEN];  /* L3 address, network order bytes */
 	u8 nud_state;
 	u8 flags;                            /* NTF_ROUTER, ... */
-	bool dead;
+	bool dead;                           /* not (any more) in the table */
 	u8 ha[32];                           /* L2 address when valid */
 	int probes;
 	u64 updated, confirmed, used;        /* jiffies */
 	int refcnt;
 	struct sk_buff_head arp_queue;
-	u32 arp_queue_len_bytes;
+	u32 arp_queue_len_bytes;             /* sum of queued skb->truesize */
 	struct timer_list timer;
-	struct list_head gc_list;
+	struct list_head gc_list;            /* on tbl->gc_list unless PERMANENT */
 	const struct neigh_ops *ops;
 	/* Current transmit path: neigh_resolve_output until connected, then
 	 * neigh_connected_output. Consumes skb; returns 0 or -errno. */
@@ -115,14 +133,18 @@ struct neigh_table {
 	struct net *net;
 	struct hlist_head *hash_buckets;
 	unsigned int hash_shift;
-	unsigned int entries;
+	u32 hash_rnd;                        /* seed of the current bucket array */
+	unsigned int entries;                /* allocated, dead ones included */
+	unsigned int gc_entries;             /* entries on gc_list */
 	struct neigh_parms parms;            /* "default" */
 	struct list_head parms_list;
 	int gc_interval;                     /* 30000 */
 	int gc_thresh1, gc_thresh2, gc_thresh3;  /* 128, 512, 1024 */
-	u64 last_flush;
+	u64 last_flush;                      /* last forced gc */
+	u64 last_rand;                       /* last reachable_time re-randomisation */
 	struct timer_list gc_work;
 	struct list_head gc_list;
+	struct ctl_table_header *sysctl;     /* net.<family>.neigh.default */
 	struct neigh_statistics stats;
 	int (*constructor)(struct neighbour *n);
 	u32 (*hash)(const void *key, const struct net_device *dev, u32 seed);
@@ -130,21 +152,32 @@ struct neigh_table {
 
 static inline u32 neigh_key32(const struct neighbour *n) { return get_be32(n->primary_key); }
 
-/* Lookup only. */
+/* Lookup only; returns a reference. */
 struct neighbour *neigh_lookup(struct neigh_table *tbl, const void *pkey,
 			       struct net_device *dev);
-/* Lookup or create in NUD_NONE. NULL on allocation failure or when the
- * table is full (gc_thresh3, after forced gc). */
+/* Create (exempt_from_gc for PERMANENT entries); returns the existing entry
+ * if there is one. A reference, or NULL: allocation failure, constructor
+ * refusal, or a full table (gc_thresh3 reached after forced gc). */
+struct neighbour *__neigh_create(struct neigh_table *tbl, const void *pkey,
+				 struct net_device *dev, bool exempt_from_gc);
+/* Lookup or (creat) create in NUD_NONE; returns a reference or NULL. */
 struct neighbour *__neigh_lookup(struct neigh_table *tbl, const void *pkey,
 				 struct net_device *dev, bool creat);
+/* A solicitation from saddr arrived: create/update its entry as STALE
+ * (Linux's neigh_event_ns). Returns a reference or NULL. */
+struct neighbour *neigh_event_ns(struct neigh_table *tbl, const u8 *lladdr,
+				 const void *saddr, struct net_device *dev);
 /* Apply new link address and state (the NUD state machine's input from ARP
- * and `ip neigh`). 0 or -errno (-EPERM to override PERMANENT w/o ADMIN). */
+ * and `ip neigh`). 0 or -errno (-EPERM to override PERMANENT/NOARP without
+ * ADMIN or on a dead entry, -EINVAL for a valid state without address). */
 int neigh_update(struct neighbour *n, const u8 *lladdr, u8 new_state, u32 flags);
 /* Start resolution if needed; queue skb while INCOMPLETE. Returns 0 if the
  * caller may transmit now, 1 if skb was queued or dropped (owned here). */
 int neigh_event_send(struct neighbour *n, struct sk_buff *skb);
 int neigh_resolve_output(struct neighbour *n, struct sk_buff *skb);
 int neigh_connected_output(struct neighbour *n, struct sk_buff *skb);
+/* Devices without a link header (header_ops NULL): straight to the device. */
+int neigh_direct_output(struct neighbour *n, struct sk_buff *skb);
 static inline int neigh_output(struct neighbour *n, struct sk_buff *skb)
 {
 	return n->output(n, skb);
@@ -153,18 +186,37 @@ static inline int neigh_output(struct neighbour *n, struct sk_buff *skb)
 void neigh_confirm(struct neighbour *n);
 void neigh_release(struct neighbour *n);
 static inline struct neighbour *neigh_clone(struct neighbour *n) { n->refcnt++; return n; }
-/* `ip neigh del`: remove (marks dead, drops queue). */
+/* `ip neigh del`: FAILED, out of the table, queue dropped. The caller
+ * still drops its own reference. 0 or -ENOENT if already gone. */
 int neigh_delete(struct neighbour *n);
-/* Device down / unregister: drop every entry on dev (all if dev NULL). */
+/* Device down / unregister: drop every entry on dev (all if dev NULL),
+ * permanent ones too, as Linux does. */
 void neigh_ifdown(struct neigh_table *tbl, struct net_device *dev);
-/* Iterate for `ip neigh show`. */
+/* Carrier lost: drop dev's entries except permanent ones. */
+void neigh_carrier_down(struct neigh_table *tbl, struct net_device *dev);
+/* Link address changed: every entry on dev is stale knowledge. */
+void neigh_changeaddr(struct neigh_table *tbl, struct net_device *dev);
+/* Iterate for `ip neigh show` (hash order). cb must not add or remove. */
 void neigh_for_each(struct neigh_table *tbl, void (*cb)(struct neighbour *, void *), void *arg);
 /* "REACHABLE", "STALE", ... as `ip neigh` prints a state. */
 const char *neigh_state_name(u8 nud_state);
+/* Uniform in [base/2, 3*base/2) from the stack PRNG; 0 for base 0. */
+u64 neigh_rand_reach_time(struct neigh_table *tbl, u64 base);
 
+/* Table life (a protocol's per-namespace init/exit). tbl's identity fields
+ * (family, key_len, protocol, id, constructor, hash) and its defaults
+ * (parms, gc_*) are filled by the caller; init registers
+ * net.<family>.neigh.default.* and starts periodic gc. 0 or -errno. */
 int neigh_table_init(struct net *net, struct neigh_table *tbl);
 void neigh_table_clear(struct neigh_table *tbl);
+/* A device's parms, copied from the table default (owner's reference). */
 struct neigh_parms *neigh_parms_alloc(struct net_device *dev, struct neigh_table *tbl);
 void neigh_parms_release(struct neigh_table *tbl, struct neigh_parms *p);
+/* Constructors: make n use p (a device's parms) instead of the default. */
+void neigh_set_parms(struct neighbour *n, struct neigh_parms *p);
+/* net.<family>.neigh.DEV.* for a device's parms (again after a rename).
+ * 0 or -errno. */
+int neigh_sysctl_register(struct net_device *dev, struct neigh_parms *p);
+void neigh_sysctl_unregister(struct neigh_parms *p);
 
 #endif
