@@ -365,7 +365,9 @@ struct net_device *alloc_netdev(struct tn_stack *st, size_t priv_size, const cha
 	dev->tx_queue_len = DEFAULT_TX_QUEUE_LEN;
 	dev->gso_max_size = GSO_MAX_SIZE;
 	dev->refcnt = 1;
-	dev->operstate = IF_OPER_DOWN;
+	/* UNKNOWN until the driver reports carrier, as Linux's lo and dummy
+	 * stay; `ip link` shows DOWN for any device that is not running. */
+	dev->operstate = IF_OPER_UNKNOWN;
 	/* As in Linux, a device has carrier until its driver says otherwise. */
 	dev->carrier = true;
 	dev->reg_state = NETREG_UNINITIALIZED;
@@ -414,13 +416,13 @@ static int dev_get_iflink(const struct net_device *dev)
 	return dev->ifindex;
 }
 
-/* RFC 2863 operstate as `ip link` reports it: DOWN while administratively
- * down; without carrier, LOWERLAYERDOWN for a device stacked on another
- * (veth, whose "lower layer" is its peer) and DOWN for a plain NIC. */
+/* RFC 2863 operstate from the link state (Linux's rfc2863_policy), computed
+ * only when the link state changes: without carrier, LOWERLAYERDOWN for a
+ * device stacked on another (veth, whose "lower layer" is its peer) and DOWN
+ * for a plain NIC. Whether the device is up does not enter: `ip link`
+ * reports DOWN for a device that is not running, whatever operstate says. */
 static unsigned char default_operstate(const struct net_device *dev)
 {
-	if (!netif_running(dev))
-		return IF_OPER_DOWN;
 	if (!netif_carrier_ok(dev))
 		return dev_get_iflink(dev) != dev->ifindex ? IF_OPER_LOWERLAYERDOWN : IF_OPER_DOWN;
 	return IF_OPER_UP;
@@ -534,7 +536,6 @@ static int __dev_open(struct net_device *dev)
 	}
 	dev_set_rx_mode(dev);
 	dev_activate(dev);
-	dev_update_operstate(dev);
 	return 0;
 }
 
@@ -566,7 +567,6 @@ static void __dev_close(struct net_device *dev)
 	if (ops && ops->ndo_stop)
 		ops->ndo_stop(dev);
 	dev_napi_disable_all(dev);
-	dev_update_operstate(dev);
 }
 
 int dev_close(struct net_device *dev)
@@ -793,7 +793,10 @@ int register_netdevice(struct net *net, struct net_device *dev)
 	ret = dev_index_reserve(net, dev);
 	if (ret)
 		goto err_uninit;
-	dev_update_operstate(dev);
+	/* Linux's linkwatch_init_dev: a device registered without carrier
+	 * gets its operstate now; one with carrier stays UNKNOWN. */
+	if (!netif_carrier_ok(dev))
+		dev_update_operstate(dev);
 	dev->reg_state = NETREG_REGISTERED;
 	list_netdevice(dev);
 
