@@ -47,7 +47,9 @@ TN_EXPORT_API uint64_t tn_stack_next_deadline(struct tn_stack *st);
 
 /* Run one command line as a person types it on Linux ("ip link add ...",
  * "sysctl -w ...", "ip netns exec NS ..."), printing to out. Returns the
- * command's exit status (0 success). */
+ * command's exit status (0 success). Several lines (separated by '\n') run
+ * as one script: in order, stopping at the first failure, and what a line
+ * starts (a tcpdump capture) lasts until the last line is done. */
 TN_EXPORT_API int tn_command(struct tn_stack *st, const char *line, FILE *out);
 
 TN_EXPORT_API const char *tn_version(void);

@@ -1,0 +1,164 @@
+/*
+ * The command layer: the Linux commands (ip, sysctl, ethtool, tcpdump,
+ * arping, echo, sleep) that tn_command() and the `tuxnet` tool run against a
+ * stack's namespaces.
+ *
+ * A command is a row of tn_cmd_table[]: a name and a handler that gets the
+ * tokenised words of one line, as main() would. Handlers run in process
+ * context with the stack lock held, print their normal output to `out` and
+ * their diagnostics, in the words of the Linux tool, through tn_cmd_err(),
+ * and return the exit status the Linux tool would have returned.
+ *
+ * A tn_cmd_ctx is one run (a tn_command() call, a script file, the demo):
+ * it carries the stack, the namespace commands act on (changed by
+ * `ip netns exec NS` and `ip -n NS`), where the line came from (for
+ * "FILE:LINE: " prefixes), and what outlives a single line: open captures.
+ */
+#ifndef TN_TOOLS_CMD_CMD_H
+#define TN_TOOLS_CMD_CMD_H
+
+#include <stdio.h>
+
+#include "net/compiler.h"
+
+struct tn_stack;
+struct net;
+struct net_device;
+struct tn_capture;
+
+#define TN_CMD_MAX_ARGS 128
+#define TN_CMD_MAX_LINE 4096
+#define TN_CMD_MAX_CAPTURES 16
+
+/* A capture started by `tcpdump -w`, kept until the run ends. */
+struct tn_cmd_capture {
+	struct tn_capture *cap;
+	char dev[32];                 /* as given to -i, for the summary */
+};
+
+struct tn_cmd_ctx {
+	struct tn_stack *st;
+	struct net *net;              /* namespace commands act on */
+	FILE *out;                    /* normal output */
+	FILE *err;                    /* diagnostics (== out for tn_command) */
+	const char *file;             /* script being run, NULL if none */
+	unsigned int line;            /* its current line, 1-based */
+	bool trace;                   /* print "$ LINE" before each line (demo) */
+	struct tn_cmd_capture captures[TN_CMD_MAX_CAPTURES];
+	unsigned int ncaptures;
+};
+
+typedef int (*tn_cmd_fn)(struct tn_cmd_ctx *ctx, int argc, char **argv, FILE *out);
+
+struct tn_cmd {
+	const char *name;
+	tn_cmd_fn fn;
+	const char *usage;            /* one line for `tuxnet help` */
+};
+
+extern const struct tn_cmd tn_cmd_table[];
+extern const unsigned int tn_cmd_table_len;
+
+/* Exit status of a line whose command does not exist (as a shell says). */
+#define TN_CMD_NOT_FOUND 127
+
+/* ---- running (caller holds the stack lock) ---------------------------- */
+
+void tn_cmd_ctx_init(struct tn_cmd_ctx *ctx, struct tn_stack *st, FILE *out, FILE *err);
+/* Ends the run: closes captures (printing tcpdump's summary). */
+void tn_cmd_ctx_exit(struct tn_cmd_ctx *ctx);
+
+/* Split a line into words as a POSIX shell would for simple commands:
+ * 'single' and "double" quotes, backslash escapes, a `#` at the start of a
+ * word ends the line. Words are written into buf. Returns argc (0 for a
+ * blank or comment line) or -1 with *why set. */
+int tn_cmd_tokenize(const char *line, char *buf, size_t buflen, char **argv, int max,
+		    const char **why);
+/* The table row for a command name, or NULL. */
+const struct tn_cmd *tn_cmd_find(const char *name);
+/* Dispatch argv[0] through the table. */
+int tn_cmd_run_argv(struct tn_cmd_ctx *ctx, int argc, char **argv);
+/* Tokenise and dispatch one line. */
+int tn_cmd_run_line(struct tn_cmd_ctx *ctx, const char *line);
+/* Run text (a script: lines, `\` continues a line) line by line, stopping at
+ * the first non-zero status, which it returns. name is for diagnostics. */
+int tn_cmd_run_script(struct tn_cmd_ctx *ctx, const char *text, const char *name);
+
+/* Let the stack run for ns of its time: virtual time jumps, real time
+ * sleeps with the lock released. */
+void tn_cmd_advance(struct tn_cmd_ctx *ctx, u64 ns);
+
+/* ---- helpers for handlers -------------------------------------------- */
+
+/* Print a diagnostic line (a newline is added), prefixed "FILE:LINE: "
+ * when running a script. */
+void tn_cmd_err(struct tn_cmd_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* iproute2's matches(): arg is a non-empty prefix of word. */
+bool tn_matches(const char *arg, const char *word);
+/* Unsigned decimal (or 0x hex) that fits in max; false otherwise. */
+bool tn_parse_uint(const char *s, unsigned long max, unsigned long *v);
+/* Dotted quad -> host order. */
+bool tn_cmd_parse_ipv4(const char *s, u32 *addr);
+/* "A" or "A/P": host-order address and prefix (32 when absent). */
+bool tn_cmd_parse_prefix(const char *s, u32 *addr, int *plen, bool *has_plen);
+/* Host order -> dotted quad (16 bytes). */
+const char *tn_ipv4_str(u32 addr, char *buf);
+/* Linux-visible name of an errno value, like strerror. */
+const char *tn_errstr(int err);
+
+struct net_device *tn_cmd_dev(struct tn_cmd_ctx *ctx, const char *name);
+/* Namespace by `ip netns` name; NULL if none. */
+struct net *tn_cmd_netns(struct tn_cmd_ctx *ctx, const char *name);
+
+/* ---- the commands ----------------------------------------------------- */
+
+int do_ip(struct tn_cmd_ctx *ctx, int argc, char **argv, FILE *out);
+int do_sysctl(struct tn_cmd_ctx *ctx, int argc, char **argv, FILE *out);
+int do_ethtool(struct tn_cmd_ctx *ctx, int argc, char **argv, FILE *out);
+int do_tcpdump(struct tn_cmd_ctx *ctx, int argc, char **argv, FILE *out);
+int do_arping(struct tn_cmd_ctx *ctx, int argc, char **argv, FILE *out);
+int do_echo(struct tn_cmd_ctx *ctx, int argc, char **argv, FILE *out);
+int do_sleep(struct tn_cmd_ctx *ctx, int argc, char **argv, FILE *out);
+
+/* ---- ip(8) objects (tools/cmd/ip*.c) ---------------------------------- */
+
+/* Global options of `ip`, before the object. */
+struct ip_global_opts {
+	int stats;                    /* -s, repeated for more */
+	bool brief;                   /* -br */
+	bool details;                 /* -d */
+	int family;                   /* -4 / -6 / -0, 0 if none */
+};
+
+int do_iplink(struct tn_cmd_ctx *ctx, const struct ip_global_opts *o, int argc,
+		char **argv, FILE *out);
+int do_ipaddr(struct tn_cmd_ctx *ctx, const struct ip_global_opts *o, int argc,
+		char **argv, FILE *out);
+int do_ipneigh(struct tn_cmd_ctx *ctx, const struct ip_global_opts *o, int argc,
+		char **argv, FILE *out);
+int do_ipnetns(struct tn_cmd_ctx *ctx, const struct ip_global_opts *o, int argc,
+		char **argv, FILE *out);
+
+/* The first line(s) of `ip link` / `ip addr` for one device (iplink.c):
+ * "N: NAME@PEER: <FLAGS> mtu ... qlen N" and, with show_ll, the link/ether
+ * line. with_mode adds "mode DEFAULT" (ip link, not ip addr). */
+void ip_print_link(FILE *out, struct net_device *dev, bool with_mode, bool show_ll);
+/* The RX/TX block of `ip -s link`. */
+void ip_print_link_stats(FILE *out, struct net_device *dev);
+/* "NAME@PEER" as ip prints a device name (buf IFNAMSIZ * 2 + 8). */
+const char *ip_link_name(struct net_device *dev, char *buf, size_t len);
+/* "UP", "DOWN", "UNKNOWN", ... */
+const char *ip_operstate_name(const struct net_device *dev);
+
+/* iproute2's usage-error conventions (they exit with 255, i.e. -1). */
+#define IP_EXIT_USAGE 255
+int ip_invarg(struct tn_cmd_ctx *ctx, const char *msg, const char *arg);
+int ip_duparg2(struct tn_cmd_ctx *ctx, const char *key, const char *arg);
+int ip_incomplete(struct tn_cmd_ctx *ctx, const char *key);
+/* "RTNETLINK answers: <strerror>", status 2. */
+int ip_rtnl_err(struct tn_cmd_ctx *ctx, int err);
+int ip_nodev(struct tn_cmd_ctx *ctx, const char *name);
+
+#endif

@@ -1,0 +1,654 @@
+/*
+ * `ip link`: show, add, delete and change devices, with iproute2's output
+ * layout to the space (`ip link`, `ip -s link`, `ip -br link`) and its error
+ * messages and exit statuses.
+ *
+ * Adding knows the kinds tuxnet has: veth (a pair, each end possibly in
+ * another namespace) and tuxtest (the test device). Changes go through the
+ * device API in the order the kernel's do_setlink applies them: namespace,
+ * name, address, mtu, queue length, then flags. Not here yet: -d details,
+ * `ip link set ... arp|multicast|group|master`, VLANs, bridges, bonds.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "net/stack.h"
+#include "net/net_namespace.h"
+#include "net/netdevice.h"
+#include "net/sch_generic.h"
+#include "net/etherdevice.h"
+#include "net/testdev.h"
+#include "net/veth.h"
+#include "tools/cmd/cmd.h"
+
+/* ---- show ------------------------------------------------------------- */
+
+/* print_link_flags()'s order, which is not the bit order. */
+static const struct {
+	unsigned int flag;
+	const char *name;
+} link_flag_names[] = {
+	{ IFF_LOOPBACK, "LOOPBACK" },   { IFF_BROADCAST, "BROADCAST" },
+	{ IFF_POINTOPOINT, "POINTOPOINT" }, { IFF_MULTICAST, "MULTICAST" },
+	{ IFF_NOARP, "NOARP" },         { IFF_ALLMULTI, "ALLMULTI" },
+	{ IFF_PROMISC, "PROMISC" },     { IFF_MASTER, "MASTER" },
+	{ IFF_SLAVE, "SLAVE" },         { IFF_DEBUG, "DEBUG" },
+	{ IFF_DYNAMIC, "DYNAMIC" },     { IFF_AUTOMEDIA, "AUTOMEDIA" },
+	{ IFF_PORTSEL, "PORTSEL" },     { IFF_NOTRAILERS, "NOTRAILERS" },
+	{ IFF_UP, "UP" },               { IFF_LOWER_UP, "LOWER_UP" },
+	{ IFF_DORMANT, "DORMANT" },     { IFF_ECHO, "ECHO" },
+};
+
+static const char *const oper_states[] = {
+	"UNKNOWN", "NOTPRESENT", "DOWN", "LOWERLAYERDOWN", "TESTING", "DORMANT", "UP",
+};
+
+/* The other end of a link (veth), if the device has one: its ifindex as
+ * ndo_get_iflink reports it, 0 for "none", or the device's own ifindex. */
+static int link_iflink(const struct net_device *dev)
+{
+	const struct net_device_ops *ops = dev->netdev_ops;
+
+	return ops && ops->ndo_get_iflink ? ops->ndo_get_iflink(dev) : dev->ifindex;
+}
+
+static struct net_device *link_peer(struct net_device *dev)
+{
+	const struct net_device_ops *ops = dev->netdev_ops;
+
+	return ops && ops->ndo_get_peer_dev ? ops->ndo_get_peer_dev(dev) : NULL;
+}
+
+/* A peer in the same namespace is shown by name, one elsewhere by index. */
+static bool peer_is_local(struct net_device *dev, struct net_device **peer)
+{
+	*peer = link_peer(dev);
+	return *peer && dev_net(*peer) == dev_net(dev);
+}
+
+/*
+ * Whether `ip` shows a link ("@..."): the kernel reports IFLA_LINK when the
+ * link index differs from the device's own, and always when the link is in
+ * another namespace (whose indexes may well coincide with ours).
+ */
+static bool link_shown(struct net_device *dev, int *iflink, struct net_device **peer)
+{
+	*iflink = link_iflink(dev);
+	if (!peer_is_local(dev, peer) && *peer)
+		return true;
+	return *iflink != dev->ifindex;
+}
+
+const char *ip_link_name(struct net_device *dev, char *buf, size_t len)
+{
+	struct net_device *peer;
+	int iflink;
+
+	if (!link_shown(dev, &iflink, &peer))
+		snprintf(buf, len, "%s", dev->name);
+	else if (iflink == 0)
+		snprintf(buf, len, "%s@NONE", dev->name);
+	else if (peer && dev_net(peer) == dev_net(dev))
+		snprintf(buf, len, "%s@%s", dev->name, peer->name);
+	else
+		snprintf(buf, len, "%s@if%d", dev->name, iflink);
+	return buf;
+}
+
+const char *ip_operstate_name(const struct net_device *dev)
+{
+	/* An administratively down device is DOWN whatever the driver left
+	 * in operstate. */
+	if (!(dev->flags & IFF_UP))
+		return "DOWN";
+	if (dev->operstate < ARRAY_SIZE(oper_states))
+		return oper_states[dev->operstate];
+	return "UNKNOWN";
+}
+
+/* "M-DOWN": the local peer of the link is down (iproute2's m_flag). */
+static bool link_master_down(struct net_device *dev)
+{
+	struct net_device *peer;
+	int iflink;
+
+	return link_shown(dev, &iflink, &peer) && iflink && peer &&
+	       dev_net(peer) == dev_net(dev) && !(peer->flags & IFF_UP);
+}
+
+static void print_link_flags(FILE *out, struct net_device *dev)
+{
+	unsigned int flags = dev_get_flags(dev);
+	const char *sep = "";
+
+	fputc('<', out);
+	if ((flags & IFF_UP) && !(flags & IFF_RUNNING)) {
+		fputs("NO-CARRIER", out);
+		sep = ",";
+	}
+	for (unsigned int i = 0; i < ARRAY_SIZE(link_flag_names); i++) {
+		if (flags & link_flag_names[i].flag) {
+			fprintf(out, "%s%s", sep, link_flag_names[i].name);
+			sep = ",";
+		}
+	}
+	if (link_master_down(dev))
+		fprintf(out, "%sM-DOWN", sep);
+	fputs("> ", out);
+}
+
+/*
+ * The root qdisc as `ip link` names it. A device that is down has none
+ * ("noop"); a device that is up has its qdisc, or "noqueue" if it goes
+ * without one.
+ * XXX: Linux keeps showing the last qdisc of a device taken down after it
+ * was up; the device API does not say whether it ever was.
+ */
+static const char *link_qdisc_name(const struct net_device *dev)
+{
+	if (dev->qdisc && dev->qdisc->ops)
+		return dev->qdisc->ops->id;
+	if (!(dev->flags & IFF_UP))
+		return "noop";
+	if ((dev->priv_flags & IFF_NO_QUEUE) || !dev->qdisc_kind[0])
+		return "noqueue";
+	return dev->qdisc_kind;
+}
+
+static const char *link_type_name(unsigned short type)
+{
+	switch (type) {
+	case ARPHRD_ETHER: return "ether";
+	case ARPHRD_LOOPBACK: return "loopback";
+	case ARPHRD_NONE: return "none";
+	default: return "unknown";
+	}
+}
+
+static void format_lladdr(const unsigned char *a, unsigned int len, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (unsigned int i = 0; i < len && n + 3 < size; i++)
+		n += (size_t)snprintf(buf + n, size - n, "%s%02x", i ? ":" : "", a[i]);
+}
+
+static void print_link_netns(FILE *out, struct net_device *dev)
+{
+	struct net_device *peer;
+
+	if (peer_is_local(dev, &peer) || !peer)
+		return;
+	if (dev_net(peer)->name[0])
+		fprintf(out, " link-netns %s", dev_net(peer)->name);
+	else
+		fprintf(out, " link-netnsid %u", dev_net(peer)->ns_id);
+}
+
+static void print_lladdr_line(FILE *out, struct net_device *dev)
+{
+	char addr[3 * MAX_ADDR_LEN], brd[3 * MAX_ADDR_LEN];
+
+	fprintf(out, "    link/%s ", link_type_name(dev->type));
+	if (dev->addr_len) {
+		format_lladdr(dev->dev_addr, dev->addr_len, addr, sizeof(addr));
+		format_lladdr(dev->broadcast, dev->addr_len, brd, sizeof(brd));
+		fprintf(out, "%s %s %s", addr,
+			(dev->flags & IFF_POINTOPOINT) ? "peer" : "brd", brd);
+	}
+	print_link_netns(out, dev);
+	fputc('\n', out);
+}
+
+/* Digits of v, for iproute2's size_columns(). */
+static unsigned int num_width(u64 v)
+{
+	unsigned int n = 1;
+
+	while (v >= 10) {
+		v /= 10;
+		n++;
+	}
+	return n;
+}
+
+static void size_columns(unsigned int *cols, const u64 *vals, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++)
+		if (num_width(vals[i]) > cols[i])
+			cols[i] = num_width(vals[i]);
+}
+
+static void print_stats_row(FILE *out, const unsigned int *cols, const u64 *v, bool compressed)
+{
+	fputs("    ", out);
+	for (unsigned int i = 0; i < 6; i++)
+		fprintf(out, "%*llu ", (int)cols[i], (unsigned long long)v[i]);
+	if (compressed)
+		fprintf(out, "%*llu", (int)cols[6], (unsigned long long)v[6]);
+	fputc('\n', out);
+}
+
+/* iproute2's print_link_stats64(): two header lines and two value lines
+ * whose columns widen to the largest number. */
+void ip_print_link_stats(FILE *out, struct net_device *dev)
+{
+	struct rtnl_link_stats64 s;
+	unsigned int cols[7] = { 10, 7, 6, 7, 7, 7, 10 };  /* "*X errors:", ... "compressed" */
+
+	memset(&s, 0, sizeof(s));
+	dev_get_stats(dev, &s);
+	const u64 rx[7] = { s.rx_bytes, s.rx_packets, s.rx_errors, s.rx_dropped,
+			    s.rx_missed_errors, s.multicast, s.rx_compressed };
+	const u64 tx[7] = { s.tx_bytes, s.tx_packets, s.tx_errors, s.tx_dropped,
+			    s.tx_carrier_errors, s.collisions, s.tx_compressed };
+	size_columns(cols, rx, 7);
+	size_columns(cols, tx, 7);
+
+	fprintf(out, "    RX: %*s %*s %*s %*s %*s %*s %*s\n", (int)cols[0] - 4, "bytes",
+		(int)cols[1], "packets", (int)cols[2], "errors", (int)cols[3], "dropped",
+		(int)cols[4], "missed", (int)cols[5], "mcast", (int)cols[6],
+		s.rx_compressed ? "compressed" : "");
+	print_stats_row(out, cols, rx, s.rx_compressed != 0);
+	fprintf(out, "    TX: %*s %*s %*s %*s %*s %*s %*s\n", (int)cols[0] - 4, "bytes",
+		(int)cols[1], "packets", (int)cols[2], "errors", (int)cols[3], "dropped",
+		(int)cols[4], "carrier", (int)cols[5], "collsns", (int)cols[6],
+		s.tx_compressed ? "compressed" : "");
+	print_stats_row(out, cols, tx, s.tx_compressed != 0);
+}
+
+void ip_print_link(FILE *out, struct net_device *dev, bool with_mode, bool show_ll)
+{
+	char name[2 * IFNAMSIZ + 8];
+
+	fprintf(out, "%d: %s: ", dev->ifindex, ip_link_name(dev, name, sizeof(name)));
+	print_link_flags(out, dev);
+	fprintf(out, "mtu %u qdisc %s state %s %sgroup default qlen %u\n", dev->mtu,
+		link_qdisc_name(dev), ip_operstate_name(dev), with_mode ? "mode DEFAULT " : "",
+		dev->tx_queue_len);
+	if (show_ll)
+		print_lladdr_line(out, dev);
+}
+
+static void print_link_brief(FILE *out, struct net_device *dev)
+{
+	char name[2 * IFNAMSIZ + 8], addr[3 * MAX_ADDR_LEN];
+
+	fprintf(out, "%-16s %-14s ", ip_link_name(dev, name, sizeof(name)),
+		ip_operstate_name(dev));
+	if (dev->addr_len) {
+		format_lladdr(dev->dev_addr, dev->addr_len, addr, sizeof(addr));
+		fprintf(out, "%s ", addr);
+	}
+	print_link_flags(out, dev);
+	fputc('\n', out);
+}
+
+static int iplink_show(struct tn_cmd_ctx *ctx, const struct ip_global_opts *o, int argc,
+		       char **argv, FILE *out)
+{
+	const char *name = NULL;
+	bool only_up = false;
+	struct net_device *dev;
+
+	for (; argc > 0; argc--, argv++) {
+		if (strcmp(argv[0], "up") == 0) {
+			only_up = true;
+		} else if (strcmp(argv[0], "dev") == 0 && argc > 1) {
+			argc--, argv++;
+			name = argv[0];
+		} else if (!name) {
+			name = argv[0];
+		} else {
+			return ip_duparg2(ctx, "dev", argv[0]);
+		}
+	}
+	if (name && !tn_cmd_dev(ctx, name)) {
+		tn_cmd_err(ctx, "Device \"%s\" does not exist.", name);
+		return 1;
+	}
+	list_for_each_entry(dev, &ctx->net->dev_base_head, dev_list) {
+		if ((name && strcmp(dev->name, name)) || (only_up && !(dev->flags & IFF_UP)))
+			continue;
+		if (o->brief)
+			print_link_brief(out, dev);
+		else
+			ip_print_link(out, dev, true, true);
+		if (o->stats && !o->brief)
+			ip_print_link_stats(out, dev);
+	}
+	return 0;
+}
+
+/* ---- add / delete ------------------------------------------------------ */
+
+/* The settings `ip link add` and `ip link set` share. */
+struct link_req {
+	const char *dev;
+	const char *newname;
+	const char *kind;
+	struct net *netns;
+	bool has_mtu, has_addr, has_qlen;
+	unsigned long mtu, qlen;
+	u8 addr[ETH_ALEN];
+	int up;          /* 1 up, 0 down, -1 unchanged */
+	int promisc;     /* 1 on, 0 off, -1 unchanged */
+};
+
+static void link_req_init(struct link_req *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->up = -1;
+	r->promisc = -1;
+}
+
+/*
+ * One keyword (with its value) of the common link syntax. Returns the words
+ * used, 0 if the word is not one of these, or -status after printing the
+ * error.
+ */
+static int link_parse_common(struct tn_cmd_ctx *ctx, struct link_req *r, int argc, char **argv)
+{
+	const char *kw = argv[0];
+	const char *val = argc > 1 ? argv[1] : NULL;
+
+	if (strcmp(kw, "up") == 0 || strcmp(kw, "down") == 0) {
+		r->up = kw[0] == 'u';
+		return 1;
+	}
+	if (!strcmp(kw, "mtu") || !strcmp(kw, "address") || !strcmp(kw, "netns") ||
+	    !strcmp(kw, "txqueuelen") || !strcmp(kw, "qlen") || !strcmp(kw, "txqlen") ||
+	    !strcmp(kw, "promisc") || !strcmp(kw, "name")) {
+		if (!val) {
+			tn_cmd_err(ctx, "Command line is not complete. Try option \"help\"");
+			return -IP_EXIT_USAGE;
+		}
+	} else {
+		return 0;
+	}
+	if (strcmp(kw, "mtu") == 0) {
+		if (r->has_mtu || !tn_parse_uint(val, 0x7fffffff, &r->mtu))
+			return -ip_invarg(ctx, "Invalid \"mtu\" value\n", val);
+		r->has_mtu = true;
+	} else if (strcmp(kw, "address") == 0) {
+		if (tn_parse_mac(val, r->addr)) {
+			tn_cmd_err(ctx, "\"%s\" is invalid lladdr.", val);
+			return -1;
+		}
+		r->has_addr = true;
+	} else if (strcmp(kw, "netns") == 0) {
+		r->netns = tn_cmd_netns(ctx, val);
+		if (!r->netns)
+			return -ip_invarg(ctx, "Invalid \"netns\" value\n", val);
+	} else if (strcmp(kw, "promisc") == 0) {
+		if (strcmp(val, "on") && strcmp(val, "off")) {
+			tn_cmd_err(ctx, "Error: argument of \"promisc\" must be \"on\" or \"off\", not \"%s\"",
+				   val);
+			return -IP_EXIT_USAGE;
+		}
+		r->promisc = val[1] == 'n';
+	} else if (strcmp(kw, "name") == 0) {
+		if (!dev_valid_name(val))
+			return -ip_invarg(ctx, "\"name\" not a valid ifname", val);
+		r->newname = val;
+	} else {
+		if (r->has_qlen || !tn_parse_uint(val, 0xffffffff, &r->qlen))
+			return -ip_invarg(ctx, "Invalid \"txqueuelen\" value\n", val);
+		r->has_qlen = true;
+	}
+	return 2;
+}
+
+static int link_set_mtu(struct tn_cmd_ctx *ctx, struct net_device *dev, unsigned long mtu)
+{
+	int err;
+
+	/* The kernel's extack words, checked here since dev_set_mtu only
+	 * says -EINVAL. */
+	if (dev->max_mtu && mtu > dev->max_mtu) {
+		tn_cmd_err(ctx, "Error: mtu greater than device maximum.");
+		return 2;
+	}
+	if (mtu < dev->min_mtu) {
+		tn_cmd_err(ctx, "Error: mtu less than device minimum.");
+		return 2;
+	}
+	err = dev_set_mtu(dev, (int)mtu);
+	return err ? ip_rtnl_err(ctx, err) : 0;
+}
+
+/* Linux's dev_qdisc_change_tx_queue_len(): the queue follows txqueuelen. */
+static void link_set_qlen(struct net_device *dev, unsigned long qlen)
+{
+	if (dev->qdisc && dev->qdisc->limit == dev->tx_queue_len)
+		dev->qdisc->limit = (u32)qlen;
+	dev->tx_queue_len = (unsigned int)qlen;
+}
+
+static int link_set_promisc(struct net_device *dev, bool on)
+{
+	/* The user's flag is one reference, however often it is set. */
+	bool is_on = dev->flags & IFF_PROMISC;
+
+	if (on == is_on)
+		return 0;
+	return dev_set_promiscuity(dev, on ? 1 : -1);
+}
+
+/* Apply r to dev in do_setlink()'s order. */
+static int link_apply(struct tn_cmd_ctx *ctx, struct net_device *dev, const struct link_req *r)
+{
+	int err = 0;
+
+	if (r->netns && r->netns != dev_net(dev)) {
+		err = dev_change_net_namespace(dev, r->netns, NULL);
+		if (err)
+			return ip_rtnl_err(ctx, err);
+	}
+	if (r->newname && strcmp(r->newname, dev->name)) {
+		err = dev_change_name(dev, r->newname);
+		if (err)
+			return ip_rtnl_err(ctx, err);
+	}
+	if (r->has_addr && (err = dev_set_mac_address(dev, r->addr)))
+		return ip_rtnl_err(ctx, err);
+	if (r->has_mtu && dev->mtu != r->mtu && (err = link_set_mtu(ctx, dev, r->mtu)))
+		return err;
+	if (r->has_qlen)
+		link_set_qlen(dev, r->qlen);
+	if (r->promisc >= 0 && (err = link_set_promisc(dev, r->promisc)))
+		return ip_rtnl_err(ctx, err);
+	if (r->up == 1 && !(dev->flags & IFF_UP))
+		err = dev_open(dev);
+	else if (r->up == 0 && (dev->flags & IFF_UP))
+		err = dev_close(dev);
+	return err ? ip_rtnl_err(ctx, err) : 0;
+}
+
+/* veth's own arguments: `peer [name] NAME [netns NS] [mtu N] ...`. */
+static int veth_parse_peer(struct tn_cmd_ctx *ctx, struct link_req *peer, int argc, char **argv)
+{
+	if (argc == 0)
+		return 0;
+	if (strcmp(argv[0], "peer"))
+		return ip_duparg2(ctx, "type", argv[0]);
+	for (argc--, argv++; argc > 0;) {
+		int used = link_parse_common(ctx, peer, argc, argv);
+		if (used < 0)
+			return -used;
+		if (used == 0) {
+			if (peer->newname)
+				return ip_duparg2(ctx, "name", argv[0]);
+			if (!dev_valid_name(argv[0]))
+				return ip_invarg(ctx, "\"name\" not a valid ifname", argv[0]);
+			peer->newname = argv[0];
+			used = 1;
+		}
+		argc -= used;
+		argv += used;
+	}
+	return 0;
+}
+
+static int link_add_veth(struct tn_cmd_ctx *ctx, const struct link_req *r, int argc,
+			 char **argv)
+{
+	struct link_req peer;
+	struct net_device *dev = NULL, *pdev = NULL;
+	struct net *net = r->netns ? r->netns : ctx->net;
+	int status, err;
+
+	link_req_init(&peer);
+	status = veth_parse_peer(ctx, &peer, argc, argv);
+	if (status)
+		return status;
+	/* The peer is created where the command runs unless told otherwise
+	 * (Linux uses the caller's namespace, not the first end's). */
+	err = veth_newlink(net, r->dev, peer.netns ? peer.netns : ctx->net, peer.newname,
+			   &dev, &pdev);
+	if (err)
+		return ip_rtnl_err(ctx, err);
+	peer.netns = NULL;
+	peer.newname = NULL;
+	status = link_apply(ctx, pdev, &peer);
+	if (!status) {
+		struct link_req self = *r;
+		self.netns = NULL;
+		status = link_apply(ctx, dev, &self);
+	}
+	return status;
+}
+
+static int link_add_tuxtest(struct tn_cmd_ctx *ctx, const struct link_req *r, int argc,
+			    char **argv)
+{
+	struct link_req self = *r;
+	struct net_device *dev;
+
+	if (argc > 0)
+		return ip_duparg2(ctx, "type", argv[0]);
+	dev = testdev_create(r->netns ? r->netns : ctx->net, r->dev, false);
+	if (!dev)
+		return ip_rtnl_err(ctx, -ENOMEM);
+	self.netns = NULL;
+	return link_apply(ctx, dev, &self);
+}
+
+static int iplink_add(struct tn_cmd_ctx *ctx, int argc, char **argv)
+{
+	struct link_req r;
+
+	link_req_init(&r);
+	while (argc > 0 && strcmp(argv[0], "type")) {
+		int used = link_parse_common(ctx, &r, argc, argv);
+		if (used < 0)
+			return -used;
+		if (used == 0) {
+			if (r.dev)
+				return ip_duparg2(ctx, "dev", argv[0]);
+			if (strcmp(argv[0], "dev") == 0 && argc > 1)
+				argc--, argv++;
+			if (!dev_valid_name(argv[0]))
+				return ip_invarg(ctx, "\"name\" not a valid ifname", argv[0]);
+			r.dev = argv[0];
+			used = 1;
+		}
+		argc -= used;
+		argv += used;
+	}
+	/* `ip link add name X` is the same as `ip link add X`. */
+	if (r.newname && !r.dev)
+		r.dev = r.newname;
+	r.newname = NULL;
+	if (argc < 2) {
+		tn_cmd_err(ctx, "Not enough information: \"type\" argument is required");
+		return IP_EXIT_USAGE;
+	}
+	if (r.dev && __dev_get_by_name(r.netns ? r.netns : ctx->net, r.dev))
+		return ip_rtnl_err(ctx, -EEXIST);
+	if (strcmp(argv[1], "veth") == 0)
+		return link_add_veth(ctx, &r, argc - 2, argv + 2);
+	if (strcmp(argv[1], "tuxtest") == 0)
+		return link_add_tuxtest(ctx, &r, argc - 2, argv + 2);
+	tn_cmd_err(ctx, "Error: Unknown device type.");
+	return 2;
+}
+
+static int iplink_del(struct tn_cmd_ctx *ctx, int argc, char **argv)
+{
+	const char *name = NULL;
+	struct net_device *dev;
+
+	for (; argc > 0; argc--, argv++) {
+		if (strcmp(argv[0], "type") == 0 && argc > 1) {
+			argc--, argv++;   /* `ip link del X type veth`: the kind is implied */
+		} else if (strcmp(argv[0], "dev") == 0 && argc > 1) {
+			argc--, argv++;
+			name = argv[0];
+		} else if (!name) {
+			name = argv[0];
+		} else {
+			return ip_duparg2(ctx, "dev", argv[0]);
+		}
+	}
+	if (!name)
+		return ip_incomplete(ctx, "dev");
+	dev = tn_cmd_dev(ctx, name);
+	if (!dev)
+		return ip_nodev(ctx, name);
+	/* Only devices made by `ip link add` can be deleted (rtnl_link_ops). */
+	if (!dev->kind || strcmp(dev->kind, "loopback") == 0)
+		return ip_rtnl_err(ctx, -EOPNOTSUPP);
+	unregister_netdevice(dev);
+	return 0;
+}
+
+/* ---- set ---------------------------------------------------------------- */
+
+static int iplink_set(struct tn_cmd_ctx *ctx, int argc, char **argv)
+{
+	struct link_req r;
+	struct net_device *dev;
+
+	link_req_init(&r);
+	while (argc > 0) {
+		int used = link_parse_common(ctx, &r, argc, argv);
+		if (used < 0)
+			return -used;
+		if (used == 0) {
+			if (strcmp(argv[0], "dev") == 0 && argc > 1)
+				argc--, argv++;
+			if (r.dev)
+				return ip_duparg2(ctx, "dev", argv[0]);
+			r.dev = argv[0];
+			used = 1;
+		}
+		argc -= used;
+		argv += used;
+	}
+	if (!r.dev)
+		return ip_incomplete(ctx, "dev");
+	dev = tn_cmd_dev(ctx, r.dev);
+	if (!dev)
+		return ip_nodev(ctx, r.dev);
+	return link_apply(ctx, dev, &r);
+}
+
+int do_iplink(struct tn_cmd_ctx *ctx, const struct ip_global_opts *o, int argc, char **argv,
+	      FILE *out)
+{
+	if (argc == 0)
+		return iplink_show(ctx, o, 0, argv, out);
+	if (tn_matches(argv[0], "add"))
+		return iplink_add(ctx, argc - 1, argv + 1);
+	if (tn_matches(argv[0], "set") || tn_matches(argv[0], "change"))
+		return iplink_set(ctx, argc - 1, argv + 1);
+	if (tn_matches(argv[0], "delete"))
+		return iplink_del(ctx, argc - 1, argv + 1);
+	if (tn_matches(argv[0], "show") || tn_matches(argv[0], "list") ||
+	    tn_matches(argv[0], "lst"))
+		return iplink_show(ctx, o, argc - 1, argv + 1, out);
+	tn_cmd_err(ctx, "Command \"%s\" is unknown, try \"ip link help\".", argv[0]);
+	return IP_EXIT_USAGE;
+}
