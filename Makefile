@@ -27,12 +27,13 @@ asan: deps
 tsan: deps
 	@cmake -S . -B $(TSAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DTN_SANITIZE=thread \
 	       -DCMAKE_C_COMPILER=clang >/dev/null
-	@cmake --build $(TSAN_BUILD) -j$(JOBS)
+	@cmake --build $(TSAN_BUILD) -j$(JOBS) --target threads_tests
 
+# Only the fuzzers: the instrumented library and the fuzz_* programs.
 fuzz-build: deps
 	@cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=Debug -DTN_FUZZ=ON \
 	       -DCMAKE_C_COMPILER=clang >/dev/null
-	@cmake --build $(FUZZ_BUILD) -j$(JOBS)
+	@cmake --build $(FUZZ_BUILD) -j$(JOBS) --target fuzzers
 
 test-asan: asan
 	@echo "== unit tests under ASan+UBSan"
@@ -41,7 +42,8 @@ test-asan: asan
 
 test-tsan: tsan
 	@echo "== threaded tests under TSan"
-	@cd $(TSAN_BUILD) && TSAN_OPTIONS=halt_on_error=1 ctest -L threads $(CTEST_ARGS)
+	@cd $(TSAN_BUILD) && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+	   ctest -L threads $(CTEST_ARGS)
 
 fuzz-smoke: fuzz-build
 	@echo "== fuzz smoke"
@@ -50,10 +52,21 @@ fuzz-smoke: fuzz-build
 fuzz: fuzz-build
 	@bash fuzz/run.sh $(FUZZ_BUILD) long
 
-# Everything; ends with CTest's summary of the main build.
-test: test-asan test-tsan fuzz-smoke build
-	@echo "== all tests"
-	@cd $(BUILD) && ctest $(CTEST_ARGS)
+# Everything, in this order: unit tests under ASan+UBSan, threaded tests
+# under TSan, the fuzz smoke, then the main build's CTest run. Every stage
+# runs even if an earlier one failed, the failures are named before the last
+# stage, and the output ends with CTest's summary of the main build; the exit
+# status is non-zero if any stage failed.
+test: deps
+	@failed=""; \
+	for stage in test-asan test-tsan fuzz-smoke; do \
+		$(MAKE) --no-print-directory $$stage || failed="$$failed $$stage"; \
+	done; \
+	$(MAKE) --no-print-directory build || { echo "== FAILED:$$failed build"; exit 1; }; \
+	if [ -n "$$failed" ]; then echo "== FAILED before the main run:$$failed"; fi; \
+	echo "== all tests"; \
+	cd $(BUILD) && ctest $(CTEST_ARGS); rc=$$?; \
+	[ $$rc -eq 0 ] && [ -z "$$failed" ]
 
 test-fast: build
 	@cd $(BUILD) && ctest $(CTEST_ARGS)
