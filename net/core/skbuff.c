@@ -30,11 +30,6 @@
 #include "net/fault.h"
 #include "net/dst.h"
 
-/* XXX: weak while net/core/dst.c lands. Only routing code sets skb->dst, and
- * it references dst_release itself, so any program that can hold a dst
- * links the real one. */
-#pragma weak dst_release
-
 /*
  * Under AddressSanitizer, memory resting in the cache is poisoned, so a use
  * after kfree_skb() is reported even though the memory was never returned to
