@@ -13,6 +13,7 @@
 	FN(PKT_TOO_SMALL)             \
 	FN(TCP_CSUM)                  \
 	FN(UDP_CSUM)                  \
+	FN(ICMP_CSUM)                 \
 	FN(NETFILTER_DROP)            \
 	FN(OTHERHOST)                 \
 	FN(IP_CSUM)                   \
@@ -43,9 +44,11 @@
 	FN(DUP_FRAG)                  \
 	FN(FRAG_REASM_TIMEOUT)        \
 	FN(FRAG_TOO_FAR)              \
+	FN(TN_FRAG_INVALID)           \
 	FN(TN_ARP_MALFORMED)          \
 	FN(TN_ARP_UNSUPPORTED)        \
 	FN(TN_LINK_DOWN)              \
+	FN(TN_IP_SOURCE_ROUTE)        \
 	FN(TN_STACK_TEARDOWN)
 
 enum skb_drop_reason {

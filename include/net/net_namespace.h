@@ -25,6 +25,8 @@ struct ipq_base;
 struct inet_peer_base;
 struct nf_hook_ops;
 struct icmp_echo_listener;
+struct ip_ident_bucket;
+struct rt_net;
 
 #define NETDEV_HASHBITS 8
 #define NETDEV_HASHENTRIES (1 << NETDEV_HASHBITS)
@@ -47,12 +49,14 @@ struct netns_ipv4 {
 	struct list_head fib_tables;          /* every table, by id */
 	struct list_head fib_info_list;
 	u64 rt_genid;                         /* bumped to invalidate cached routes */
+	struct rt_net *rt;                    /* route.c: input routes with no next hop */
 	struct ipq_base *frags;               /* reassembly queues (ip_fragment.c) */
 	struct inet_peer_base *peers;         /* per-destination state: ICMP rate, IP IDs */
 	struct icmp_echo_listener *echo_listeners;
-	u64 icmp_global_credit_ts;            /* icmp_msgs_per_sec token bucket */
-	u32 icmp_global_credit;
-	u32 ip_id_seed;
+	u64 icmp_global_credit_ts;            /* icmp_msgs_per_sec token bucket: last refill */
+	int icmp_global_credit;               /* may go below 0 (icmp_global_consume) */
+	u32 ip_id_seed;                      /* secret of the IP ID hash */
+	struct ip_ident_bucket *ip_idents;    /* IP ID generators (ip_output.c) */
 
 	/* net.ipv4.* sysctls, Linux's names and defaults. */
 	int sysctl_ip_default_ttl;            /* 64 */

@@ -29,4 +29,17 @@ struct netns_mib {
 #define __NET_INC_STATS(net, field)     ((net)->mib.linux_mib[field]++)
 #define __NET_ADD_STATS(net, field, v)  ((net)->mib.linux_mib[field] += (v))
 
+struct net;
+
+/* Every counter of net as `nstat -a` names and orders them: the Ip, Icmp,
+ * IcmpMsg (non-zero types only, as /proc/net/snmp), Tcp and Udp groups of
+ * /proc/net/snmp, then TcpExt and IpExt of /proc/net/netstat. cb gets the
+ * group ("Ip"), the name within it ("InReceives") and the value; the
+ * nstat name is the two joined ("IpInReceives"). Ip's Forwarding and
+ * DefaultTTL and Tcp's constant rows are included as /proc shows them
+ * (TcpMaxConn is (u64)-1: print it signed). net/ipv4/proc.c. */
+void tn_snmp_walk(struct net *net,
+		  void (*cb)(const char *group, const char *name, u64 value, void *arg),
+		  void *arg);
+
 #endif

@@ -10,6 +10,10 @@ extern const struct tn_subsystem netdev_subsys;        /* net/core/dev.c */
 extern const struct tn_subsystem pktsched_subsys;      /* net/sched/sch_api.c */
 extern const struct tn_subsystem devinet_subsys;       /* net/ipv4/devinet.c */
 extern const struct tn_subsystem arp_subsys;           /* net/ipv4/arp.c */
+extern const struct tn_subsystem fib_subsys;           /* net/ipv4/fib_frontend.c */
+extern const struct tn_subsystem inet_subsys;          /* net/ipv4/af_inet.c */
+extern const struct tn_subsystem ipfrag_subsys;        /* net/ipv4/ip_fragment.c */
+extern const struct tn_subsystem icmp_subsys;          /* net/ipv4/icmp.c */
 extern const struct tn_subsystem loopback_subsys;      /* drivers/net/loopback.c */
 extern const struct tn_subsystem default_device_subsys; /* net/core/dev.c */
 
@@ -19,6 +23,10 @@ const struct tn_subsystem *const tn_subsystems[] = {
 	&pktsched_subsys,        /* qdisc kinds: pfifo_fast, noqueue */
 	&devinet_subsys,         /* IPv4 addresses and net.ipv4.conf */
 	&arp_subsys,             /* ARP and the neighbour table */
+	&fib_subsys,             /* routing tables; routes follow addresses */
+	&inet_subsys,            /* ETH_P_IP -> ip_rcv, net.ipv4.* sysctls, IP IDs */
+	&ipfrag_subsys,          /* IPv4 reassembly queues, net.ipv4.ipfrag_* defaults */
+	&icmp_subsys,            /* ICMP in the protocol table, icmp_* defaults, inet_peer */
 	&loopback_subsys,        /* each namespace's lo */
 	&default_device_subsys,  /* namespace exit: devices go first */
 };
