@@ -20,6 +20,7 @@
 /* skbuff.h before any <linux/...> header: <linux/if_packet.h> defines
  * PACKET_HOST and friends as macros, which would break skbuff.h's enum. */
 #include "net/skbuff.h"
+#include "net/dst.h"
 #include "net/veth.h"
 #include "net/etherdevice.h"
 #include "net/net_namespace.h"
@@ -58,6 +59,8 @@ static void veth_orphan(struct sk_buff *skb)
 static void veth_scrub(struct sk_buff *skb, bool xnet)
 {
 	veth_orphan(skb);
+	/* The route was the sender's decision; the receiver routes again. */
+	skb_dst_drop(skb);
 	skb->pkt_type = PACKET_HOST;
 	skb->skb_iif = 0;
 	skb->priority = 0;
