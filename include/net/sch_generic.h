@@ -11,9 +11,10 @@
  * "noqueue" is a kind without an enqueue function: choosing it leaves
  * dev->qdisc NULL, and transmit goes straight to the driver.
  *
- * Lifetime: the root qdisc exists only while its device is up. dev_activate()
- * builds it from dev->qdisc_kind (the kind remembered across down/up);
- * dev_deactivate() drops what is queued (counted) and destroys it.
+ * Lifetime: the root qdisc, once built (by the first dev_activate() or by
+ * tc), stays with its parameters until the device is unregistered or moves
+ * to another namespace (dev_shutdown), as Linux keeps qdisc_sleeping.
+ * dev_deactivate() only drops what is queued (counted) and disarms it.
  */
 #ifndef TN_NET_SCH_GENERIC_H
 #define TN_NET_SCH_GENERIC_H
@@ -93,12 +94,13 @@ extern const struct Qdisc_ops pfifo_fast_ops;
 extern const struct Qdisc_ops pfifo_qdisc_ops;
 extern const struct Qdisc_ops bfifo_qdisc_ops;
 extern const struct Qdisc_ops noqueue_qdisc_ops;
+extern const struct Qdisc_ops netem_qdisc_ops;
 const struct Qdisc_ops *qdisc_lookup_ops(const char *id);
 
 /* Create/replace/remove the root qdisc of dev (`tc qdisc add/replace dev X
  * root KIND args`). kind NULL restores the default. The kind is remembered in
- * dev->qdisc_kind; on a down device only the arguments are checked, and the
- * qdisc is built (with the kind's defaults) when the device comes up.
+ * dev->qdisc_kind; on a down device the new root sleeps, parameters and all,
+ * until the device comes up.
  * -ENOENT for an unknown kind, -EINVAL for bad arguments (errmsg says why). */
 int qdisc_create_root(struct net_device *dev, const char *kind, int argc, char **argv,
 		      char *errmsg);
@@ -119,9 +121,13 @@ void qdisc_reset(struct Qdisc *q);
 void qdisc_destroy(struct Qdisc *q);
 /* The kind the root of dev is (or will be when up): "pfifo_fast", "noqueue", ... */
 const char *dev_qdisc_kind(const struct net_device *dev);
-/* Called by the device layer on open/close. */
+/* Called by the device layer on open/close: build the root if there is
+ * none yet / put it to sleep (queue dropped and counted, watchdog off). */
 void dev_activate(struct net_device *dev);
 void dev_deactivate(struct net_device *dev);
+/* Called at unregister and namespace change: destroy the root (and forget
+ * the configured kind, as Linux falls back to the default). */
+void dev_shutdown(struct net_device *dev);
 
 /* Queue helpers for qdisc implementations: they keep qstats.qlen/backlog. */
 int qdisc_enqueue_tail(struct sk_buff *skb, struct Qdisc *q, struct sk_buff_head *list);

@@ -555,7 +555,7 @@ int dev_open(struct net_device *dev)
 /*
  * GOING_DOWN is sent while the device is still up (ARP and devinet can still
  * send their goodbyes); then it stops running (Linux clears
- * __LINK_STATE_START here), the qdisc goes, the driver stops and NAPI stops.
+ * __LINK_STATE_START here), the qdisc sleeps, the driver stops and NAPI stops.
  */
 static void __dev_close(struct net_device *dev)
 {
@@ -756,6 +756,7 @@ static void rollback_registered(struct net_device *dev)
 	const struct net_device_ops *ops = dev->netdev_ops;
 
 	dev_close(dev);
+	dev_shutdown(dev);
 	unlist_netdevice(dev);
 	dev->reg_state = NETREG_UNREGISTERING;
 	flush_backlog(dev);
@@ -856,6 +857,7 @@ int dev_change_net_namespace(struct net_device *dev, struct net *net, const char
 	new_ifindex = __dev_get_by_index(net, dev->ifindex) ? dev_new_index(net) : dev->ifindex;
 
 	dev_close(dev);
+	dev_shutdown(dev);
 	unlist_netdevice(dev);
 	call_netdevice_notifiers(NETDEV_UNREGISTER, dev);
 

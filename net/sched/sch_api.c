@@ -9,10 +9,10 @@
  *
  * Only the root of a device is managed here (no classes, no child qdiscs,
  * no filters). A root replaced by tc is destroyed at once, its queued packets
- * dropped and counted. The kind asked for is remembered in dev->qdisc_kind,
- * so that a device brought down and up again gets the same kind back; on a
- * down device tc only checks the arguments (see sch_generic.c for why the
- * root exists only while the device is up).
+ * dropped and counted. A root made on a down device sleeps until the device
+ * comes up, and a root keeps its parameters across down/up (sch_generic.c).
+ * The kind asked for is also remembered in dev->qdisc_kind, so that a root
+ * deleted by tc, or never built, comes back as that kind on the next up.
  *
  * Not here: running qdiscs, device up/down, the watchdog (sch_generic.c).
  */
@@ -30,6 +30,7 @@ static const struct Qdisc_ops *const qdisc_base[] = {
 	&pfifo_qdisc_ops,
 	&bfifo_qdisc_ops,
 	&noqueue_qdisc_ops,
+	&netem_qdisc_ops,
 };
 
 /* No per-stack or per-namespace state: the registry above is const and each
@@ -99,8 +100,6 @@ void qdisc_graft_root(struct net_device *dev, struct Qdisc *q)
 {
 	struct Qdisc *old = dev->qdisc;
 
-	/* A root exists only while the device is up (sch_generic.c). */
-	TN_BUG_ON(q && !netif_running(dev));
 	dev->qdisc = q;
 	qdisc_destroy(old);
 }
@@ -114,10 +113,9 @@ static void dev_set_qdisc_kind(struct net_device *dev, const char *kind)
 static int qdisc_restore_default(struct net_device *dev)
 {
 	dev_set_qdisc_kind(dev, NULL);
-	if (netif_running(dev)) {
-		qdisc_graft_root(dev, NULL);
+	qdisc_graft_root(dev, NULL);
+	if (netif_running(dev))
 		dev_activate(dev);
-	}
 	return 0;
 }
 
@@ -161,15 +159,13 @@ int qdisc_create_root(struct net_device *dev, const char *kind, int argc, char *
 	if (!q)
 		return err;
 	dev_set_qdisc_kind(dev, ops->id);
-	if (netif_running(dev))
-		qdisc_graft_root(dev, q);
-	else
-		qdisc_destroy(q);   /* down: arguments checked, kind remembered */
+	qdisc_graft_root(dev, q);   /* on a down device it sleeps until up */
 	return 0;
 }
 
-/* Change on a down device: check the arguments against the remembered kind
- * (the root itself is rebuilt with defaults on the next up). */
+/* Change on a down device that has no root yet (never up): check the
+ * arguments against the remembered kind; the root is built with the kind's
+ * defaults on the first up, as tc's change has nothing to apply them to. */
 static int qdisc_change_down(struct net_device *dev, int argc, char **argv, char *errmsg)
 {
 	const struct Qdisc_ops *ops = qdisc_lookup_ops(dev_qdisc_kind(dev));

@@ -10,12 +10,14 @@
  * packets until a later time arms its watchdog, a timer on the stack's wheel
  * that reschedules it.
  *
- * dev_activate() and dev_deactivate() build and tear down the root qdisc as
- * the device goes up and down. Unlike Linux, which keeps the configured qdisc
- * asleep while the device is down, the root exists only while the device is
- * up: the device layer has no other hook from which a sleeping qdisc could be
- * freed. What survives a down/up cycle is the kind (dev->qdisc_kind); the
- * kind's parameters go back to their defaults.
+ * The root qdisc of a device is built by dev_activate() the first time the
+ * device comes up (or by tc, at any time) and then stays, with its
+ * parameters, for as long as the device exists, as Linux keeps
+ * qdisc_sleeping: dev_deactivate() only puts it to sleep (its queue dropped
+ * and counted, its watchdog cancelled, taken off NET_TX), dev_activate()
+ * wakes it, and dev_shutdown() destroys it when the device is unregistered
+ * or leaves its namespace. So `tc qdisc add dev X root netem delay 50ms`
+ * survives `ip link set X down; up`.
  *
  * Not here: the kind registry and tc's create/replace/change (sch_api.c), the
  * kinds themselves (sch_fifo.c, ...), the enqueue side of dev_queue_xmit
@@ -146,6 +148,16 @@ void qdisc_reset(struct Qdisc *q)
 	TN_BUG_ON(q->qstats.qlen != 0 || q->qstats.backlog != 0);
 }
 
+/* Put q to sleep: nothing queued (counted as drops), nothing armed, not on
+ * NET_TX. Its configuration stays. */
+static void qdisc_deactivate(struct Qdisc *q)
+{
+	qdisc_watchdog_cancel(q);
+	list_del_init(&q->output_list);
+	q->scheduled = false;
+	qdisc_reset(q);
+}
+
 void qdisc_destroy(struct Qdisc *q)
 {
 	if (!q)
@@ -153,10 +165,7 @@ void qdisc_destroy(struct Qdisc *q)
 	/* Freeing a qdisc from inside its own qdisc_run (a driver closing its
 	 * own device in ndo_start_xmit) would be a use after free. */
 	TN_BUG_ON(q->running);
-	qdisc_watchdog_cancel(q);
-	list_del_init(&q->output_list);
-	q->scheduled = false;
-	qdisc_reset(q);
+	qdisc_deactivate(q);
 	if (q->ops->destroy)
 		q->ops->destroy(q);
 	free(q);
@@ -231,9 +240,16 @@ void qdisc_run(struct Qdisc *q)
 	 * again from ndo_start_xmit): that loop will see the new packet. */
 	if (q->running)
 		return;
+	/* A sleeping root (device down) sends nothing. */
+	if (!netif_running(qdisc_dev(q)))
+		return;
 	q->running = true;
 	__qdisc_run(q);
 	q->running = false;
+	/* The driver took its own device down from ndo_start_xmit: what it
+	 * refused meanwhile must not wait for the next up. */
+	if (unlikely(!netif_running(qdisc_dev(q))))
+		qdisc_deactivate(q);
 }
 
 void __netif_schedule(struct Qdisc *q)
@@ -286,6 +302,9 @@ const char *dev_qdisc_kind(const struct net_device *dev)
 	return pfifo_fast_ops.id;
 }
 
+/* Linux's attach_default_qdiscs(): a device without a root (never up, or
+ * its root deleted by tc) gets the remembered kind or the default. A root
+ * that slept through a down/up has nothing to do: its queue is empty. */
 void dev_activate(struct net_device *dev)
 {
 	const struct Qdisc_ops *ops;
@@ -306,8 +325,17 @@ void dev_activate(struct net_device *dev)
 
 void dev_deactivate(struct net_device *dev)
 {
+	if (dev->qdisc)
+		qdisc_deactivate(dev->qdisc);
+}
+
+/* Linux's dev_shutdown(): the device is going away (or to another
+ * namespace, where it starts again with the default qdisc, as on Linux). */
+void dev_shutdown(struct net_device *dev)
+{
 	struct Qdisc *q = dev->qdisc;
 
 	dev->qdisc = NULL;
+	dev->qdisc_kind[0] = '\0';
 	qdisc_destroy(q);
 }

@@ -1,8 +1,8 @@
 /*
  * Queueing disciplines: pfifo_fast bands, limits and drops, requeue on a busy
- * driver, the NET_TX quota, device down/up, `tc qdisc replace` and its
- * errors, noqueue, and the watchdog (through a test-only qdisc that holds its
- * packets until a given time, the shape netem will have).
+ * driver, the NET_TX quota, device down/up (the root sleeps with its
+ * parameters), `tc qdisc replace` and its errors, noqueue, and the watchdog
+ * (through a test-only qdisc that holds its packets until a given time).
  *
  * Frames are byte-exact Ethernet frames through the test device; each
  * carries an id in its payload so the order on the wire can be read back.
@@ -262,25 +262,30 @@ static void test_200_queued_behind_busy_driver_then_net_tx_rounds_of_64(void **s
 
 /* ---- device down / up -------------------------------------------------- */
 
-static void test_queue_then_dev_down_drops_counted_and_up_rebuilds(void **state)
+static void test_queue_then_dev_down_drops_counted_and_up_reuses_root(void **state)
 {
 	struct tn_stack *st = tn_test_stack_new();
 	struct net_device *dev = test_dev(st, true);
+	struct Qdisc *root = dev->qdisc;
 
 	testdev_set_busy(dev, 1000);
 	for (u16 id = 0; id < 3; id++)
 		xmit(dev, id, 0);
-	assert_int_equal(dev->qdisc->qstats.qlen, 3);
+	assert_int_equal(root->qstats.qlen, 3);
 
+	/* Down: the root stays, asleep, its queue dropped and counted. */
 	assert_int_equal(dev_close(dev), 0);
-	assert_null(dev->qdisc);
+	assert_ptr_equal(dev->qdisc, root);
+	assert_int_equal(root->qstats.qlen, 0);
+	assert_int_equal(root->qstats.drops, 3);
+	assert_false(root->scheduled);
 	assert_int_equal(qdisc_drops_in_ns(dev), 3);
 	assert_string_equal(dev_qdisc_kind(dev), "pfifo_fast");
 	assert_true(list_empty(&st->sd.output_queue));
 
 	testdev_set_busy(dev, 0);
 	assert_int_equal(dev_open(dev), 0);
-	assert_non_null(dev->qdisc);
+	assert_ptr_equal(dev->qdisc, root);
 	assert_ptr_equal(dev->qdisc->ops, &pfifo_fast_ops);
 	assert_int_equal(dev->qdisc->qstats.qlen, 0);
 	xmit(dev, 9, 0);
@@ -326,7 +331,7 @@ static void test_replace_root_pfifo_limit5_then_old_dropped_and_limit_holds(void
 	tn_test_stack_free(st);
 }
 
-static void test_pfifo_root_then_change_limit_and_down_up_keeps_kind(void **state)
+static void test_pfifo_root_then_change_limit_and_down_up_keeps_kind_and_limit(void **state)
 {
 	struct tn_stack *st = tn_test_stack_new();
 	struct net_device *dev = test_dev(st, true);
@@ -340,11 +345,11 @@ static void test_pfifo_root_then_change_limit_and_down_up_keeps_kind(void **stat
 	assert_string_equal(errmsg, "pfifo: Illegal value for \"limit\": \"x\"");
 	assert_int_equal(dev->qdisc->limit, 3);
 
-	/* The kind survives down/up; its parameters go back to defaults. */
+	/* The root survives down/up with its parameters, as on Linux. */
 	assert_int_equal(dev_close(dev), 0);
 	assert_int_equal(dev_open(dev), 0);
 	assert_ptr_equal(dev->qdisc->ops, &pfifo_qdisc_ops);
-	assert_int_equal(dev->qdisc->limit, 1000);
+	assert_int_equal(dev->qdisc->limit, 3);
 	assert_int_equal(dev->qdisc->handle, TN_QDISC_AUTOHANDLE);
 	tn_test_stack_free(st);
 }
@@ -405,7 +410,7 @@ static void test_pfifo_root_then_delete_restores_default(void **state)
 	tn_test_stack_free(st);
 }
 
-static void test_down_device_replace_then_up_builds_that_kind(void **state)
+static void test_down_device_replace_then_up_runs_it_with_its_parameters(void **state)
 {
 	struct tn_stack *st = tn_test_stack_new();
 	struct net_device *dev = test_dev(st, false);
@@ -414,18 +419,21 @@ static void test_down_device_replace_then_up_builds_that_kind(void **state)
 	assert_null(dev->qdisc);
 	assert_int_equal(qdisc_create_root(dev, "bfifo", 2, ARGV("limit", "bad"), errmsg),
 			 -EINVAL);
-	assert_int_equal(qdisc_create_root(dev, "bfifo", 2, ARGV("limit", "64kb"), errmsg), 0);
 	assert_null(dev->qdisc);
+	assert_int_equal(qdisc_create_root(dev, "bfifo", 2, ARGV("limit", "64kb"), errmsg), 0);
+	assert_non_null(dev->qdisc);   /* asleep until up */
 	assert_string_equal(dev_qdisc_kind(dev), "bfifo");
+	xmit(dev, 1, 0);               /* down: refused before the qdisc */
+	assert_int_equal(dev->qdisc->qstats.qlen, 0);
 
 	assert_int_equal(dev_open(dev), 0);
 	assert_ptr_equal(dev->qdisc->ops, &bfifo_qdisc_ops);
 	dev->qdisc->ops->dump(dev->qdisc, buf, sizeof(buf));
-	assert_string_equal(buf, "limit 1514000b");   /* txqueuelen * (mtu + 14) */
-
-	assert_int_equal(qdisc_change_root(dev, 2, ARGV("limit", "64kb"), errmsg), 0);
-	dev->qdisc->ops->dump(dev->qdisc, buf, sizeof(buf));
 	assert_string_equal(buf, "limit 64Kb");
+
+	assert_int_equal(qdisc_change_root(dev, 0, NULL, errmsg), 0);
+	dev->qdisc->ops->dump(dev->qdisc, buf, sizeof(buf));
+	assert_string_equal(buf, "limit 1514000b");   /* txqueuelen * (mtu + 14) */
 	tn_test_stack_free(st);
 }
 
@@ -460,8 +468,11 @@ static void test_alloc_fails_then_replace_enomem_and_up_without_qdisc(void **sta
 	assert_ptr_equal(dev->qdisc, root);
 	assert_string_equal(dev_qdisc_kind(dev), "pfifo_fast");
 
-	/* No memory at dev_open: the device still transmits, unqueued. */
+	/* No memory at dev_open for a device without a root (deleted while
+	 * down): the device still transmits, unqueued. */
 	assert_int_equal(dev_close(dev), 0);
+	assert_int_equal(qdisc_create_root(dev, NULL, 0, NULL, errmsg), 0);
+	assert_null(dev->qdisc);
 	tn_fault_set(st, TN_FAULT_GENERIC, 1, 1);
 	assert_int_equal(dev_open(dev), 0);
 	assert_null(dev->qdisc);
@@ -589,13 +600,13 @@ int main(void)
 		cmocka_unit_test(test_pfifo_fast_full_then_xmit_drops_counted),
 		cmocka_unit_test(test_busy_driver_then_requeue_and_net_tx_delivers_in_order),
 		cmocka_unit_test(test_200_queued_behind_busy_driver_then_net_tx_rounds_of_64),
-		cmocka_unit_test(test_queue_then_dev_down_drops_counted_and_up_rebuilds),
+		cmocka_unit_test(test_queue_then_dev_down_drops_counted_and_up_reuses_root),
 		cmocka_unit_test(test_replace_root_pfifo_limit5_then_old_dropped_and_limit_holds),
-		cmocka_unit_test(test_pfifo_root_then_change_limit_and_down_up_keeps_kind),
+		cmocka_unit_test(test_pfifo_root_then_change_limit_and_down_up_keeps_kind_and_limit),
 		cmocka_unit_test(test_bad_args_then_einval_and_root_unchanged),
 		cmocka_unit_test(test_unknown_kind_then_enoent),
 		cmocka_unit_test(test_pfifo_root_then_delete_restores_default),
-		cmocka_unit_test(test_down_device_replace_then_up_builds_that_kind),
+		cmocka_unit_test(test_down_device_replace_then_up_runs_it_with_its_parameters),
 		cmocka_unit_test(test_bfifo_byte_limit_then_third_frame_dropped),
 		cmocka_unit_test(test_alloc_fails_then_replace_enomem_and_up_without_qdisc),
 		cmocka_unit_test(test_noqueue_root_then_xmit_goes_straight_to_driver),
