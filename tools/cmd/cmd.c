@@ -13,24 +13,27 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "tuxnet/tuxnet.h"
 #include "net/stack.h"
 #include "net/net_namespace.h"
-#include "net/capture.h"
 #include "tools/cmd/cmd.h"
 
-/* Every command a line may start with. The IPv4 work adds ping, tc, ss,
- * traceroute... here. */
+/* Every command a line may start with. */
 const struct tn_cmd tn_cmd_table[] = {
-	{ "ip", do_ip, "ip [ -n NS | -s | -br ] { link | address | neigh | netns } ..." },
+	{ "ip", do_ip, "ip [ -n NS | -s | -br ] { link | address | route | neigh | netns } ..." },
+	{ "tc", do_tc, "tc [ -n NS ] [ -s ] qdisc { add | replace | change | del | show } [ dev DEV ] ..." },
+	{ "ping", do_ping, "ping [-c N] [-s SIZE] [-t TTL] [-i S] [-W S] [-w S] [-M do|dont|want] [-q] [-I DEV] ADDR" },
+	{ "traceroute", do_traceroute, "traceroute [-I] [-n] [-m MAXTTL] [-q N] [-w S] ADDR [LEN]" },
+	{ "nstat", do_nstat, "nstat [-a] [-z] [-s] [PATTERN...]   (counters changed since the last nstat)" },
+	{ "netstat", do_netstat, "netstat -s   (protocol statistics)" },
 	{ "sysctl", do_sysctl, "sysctl [-n] [-a | KEY | -w KEY=VALUE]" },
 	{ "ethtool", do_ethtool, "ethtool [ -i | -g | -G DEV rx N | -S ] DEV" },
-	{ "tcpdump", do_tcpdump, "tcpdump -i DEV -w FILE [-c N]   (runs until the end)" },
+	{ "tcpdump", do_tcpdump, "tcpdump -i DEV -w FILE [-c N]   (a job; without -c it runs until the end)" },
 	{ "arping", do_arping, "arping [-c N] [-w S] [-f] [-b] -I DEV ADDR" },
 	{ "echo", do_echo, "echo [-n] TEXT..." },
-	{ "sleep", do_sleep, "sleep SECONDS   (stack time)" },
+	{ "sleep", do_sleep, "sleep SECONDS   (stack time; jobs keep running)" },
+	{ "wait", do_wait, "wait   (for every background job: COMMAND &)" },
 };
 const unsigned int tn_cmd_table_len = ARRAY_SIZE(tn_cmd_table);
 
@@ -41,25 +44,15 @@ void tn_cmd_ctx_init(struct tn_cmd_ctx *ctx, struct tn_stack *st, FILE *out, FIL
 	ctx->net = st->init_net;
 	ctx->out = out;
 	ctx->err = err ? err : out;
-}
-
-/* tcpdump prints these three lines to stderr when it stops. */
-static void capture_summary(struct tn_cmd_ctx *ctx, const struct tn_cmd_capture *c)
-{
-	unsigned long long n = tn_capture_packets(c->cap);
-
-	fprintf(ctx->err, "%llu packet%s captured\n", n, n == 1 ? "" : "s");
-	fprintf(ctx->err, "%llu packet%s received by filter\n", n, n == 1 ? "" : "s");
-	fprintf(ctx->err, "0 packets dropped by kernel\n");
+	INIT_LIST_HEAD(&ctx->jobs);
 }
 
 void tn_cmd_ctx_exit(struct tn_cmd_ctx *ctx)
 {
-	for (unsigned int i = 0; i < ctx->ncaptures; i++) {
-		capture_summary(ctx, &ctx->captures[i]);
-		tn_capture_close(ctx->captures[i].cap);
-	}
-	ctx->ncaptures = 0;
+	/* Messages of jobs that end now name no line of the script. */
+	ctx->file = NULL;
+	tn_cmd_jobs_finish(ctx);
+	tn_nstat_history_free(ctx);
 	fflush(ctx->out);
 	fflush(ctx->err);
 }
@@ -88,14 +81,14 @@ const struct tn_cmd *tn_cmd_find(const char *name)
 	return NULL;
 }
 
-int tn_cmd_run_argv(struct tn_cmd_ctx *ctx, int argc, char **argv)
+/* `! COMMAND`: the shell's negation, for steps that are meant to fail
+ * (a ping that shows an error); `COMMAND &`: a background job. */
+static int run_words(struct tn_cmd_ctx *ctx, int argc, char **argv)
 {
 	const struct tn_cmd *cmd;
 
-	/* Commands that run in the background on Linux (`tcpdump ... &`)
-	 * already do here: they live in the context until the run ends. */
-	if (argc > 1 && strcmp(argv[argc - 1], "&") == 0)
-		argv[--argc] = NULL;
+	if (argc > 1 && strcmp(argv[0], "!") == 0)
+		return !run_words(ctx, argc - 1, argv + 1);
 	if (argc == 0)
 		return 0;
 	cmd = tn_cmd_find(argv[0]);
@@ -104,6 +97,20 @@ int tn_cmd_run_argv(struct tn_cmd_ctx *ctx, int argc, char **argv)
 		return TN_CMD_NOT_FOUND;
 	}
 	return cmd->fn(ctx, argc, argv, ctx->out);
+}
+
+int tn_cmd_run_argv(struct tn_cmd_ctx *ctx, int argc, char **argv)
+{
+	bool saved = ctx->background;
+	int status;
+
+	if (argc > 1 && strcmp(argv[argc - 1], "&") == 0) {
+		argv[--argc] = NULL;
+		ctx->background = true;
+	}
+	status = run_words(ctx, argc, argv);
+	ctx->background = saved;
+	return status;
 }
 
 int tn_cmd_run_line(struct tn_cmd_ctx *ctx, const char *line)
@@ -183,30 +190,6 @@ int tn_cmd_run_script(struct tn_cmd_ctx *ctx, const char *text, const char *name
 	}
 	ctx->file = NULL;
 	return 0;
-}
-
-void tn_cmd_advance(struct tn_cmd_ctx *ctx, u64 ns)
-{
-	struct tn_stack *st = ctx->st;
-	u64 end = tn_now(st) + ns;
-
-	if (st->clock.virtual_time) {
-		tn_stack_run_until_locked(st, end);
-		return;
-	}
-	/* Real time: let the stack (and any other thread) have the lock while
-	 * we wait, running what falls due in steps of at most 1 ms. */
-	for (;;) {
-		tn_stack_run_until_locked(st, tn_now(st));
-		u64 now = tn_now(st);
-		if (now >= end)
-			break;
-		u64 wait = TN_MIN(end - now, (u64)1000000);
-		struct timespec ts = { .tv_sec = 0, .tv_nsec = (long)wait };
-		tn_stack_unlock(st);
-		nanosleep(&ts, NULL);
-		tn_stack_lock(st);
-	}
 }
 
 TN_EXPORT int tn_command(struct tn_stack *st, const char *line, FILE *out)

@@ -12,7 +12,13 @@
  * A tn_cmd_ctx is one run (a tn_command() call, a script file, the demo):
  * it carries the stack, the namespace commands act on (changed by
  * `ip netns exec NS` and `ip -n NS`), where the line came from (for
- * "FILE:LINE: " prefixes), and what outlives a single line: open captures.
+ * "FILE:LINE: " prefixes), and what outlives a single line: jobs.
+ *
+ * Commands that take time (ping, traceroute, tcpdump -c, sleep &) are
+ * jobs (job.c): state machines driven by the stack's timers and callbacks,
+ * never threads. A foreground job makes the runner advance the stack from
+ * deadline to deadline until the job is done; `COMMAND &` leaves it running
+ * while the next lines run, printing as it goes, as on a terminal.
  */
 #ifndef TN_TOOLS_CMD_CMD_H
 #define TN_TOOLS_CMD_CMD_H
@@ -20,6 +26,7 @@
 #include <stdio.h>
 
 #include "net/compiler.h"
+#include "lib/list.h"
 
 struct tn_stack;
 struct net;
@@ -28,12 +35,36 @@ struct tn_capture;
 
 #define TN_CMD_MAX_ARGS 128
 #define TN_CMD_MAX_LINE 4096
-#define TN_CMD_MAX_CAPTURES 16
 
-/* A capture started by `tcpdump -w`, kept until the run ends. */
-struct tn_cmd_capture {
-	struct tn_capture *cap;
-	char dev[32];                 /* as given to -i, for the summary */
+struct tn_cmd_ctx;
+struct tn_cmd_job;
+struct tn_nstat_history;
+
+/* What the runner needs to know about a kind of job. */
+struct tn_cmd_job_ops {
+	const char *name;
+	/* Stop now, as the tool does when interrupted (^C or the end of the
+	 * run): print its summary and call tn_cmd_job_done(). */
+	void (*stop)(struct tn_cmd_job *job);
+	/* Optional: called after each step of the stack, for jobs that notice
+	 * the end by looking (a capture that reached its count). */
+	void (*poll)(struct tn_cmd_job *job);
+	/* Release everything (timers, listeners, the job itself). The job is
+	 * done, or stop() has run. */
+	void (*release)(struct tn_cmd_job *job);
+};
+
+/* One running command; embedded in the command's own state. */
+struct tn_cmd_job {
+	struct list_head list;        /* on ctx->jobs */
+	const struct tn_cmd_job_ops *ops;
+	struct tn_cmd_ctx *ctx;
+	struct net *net;              /* namespace it was started in */
+	const char *file;             /* where it was started, for diagnostics */
+	unsigned int line;
+	bool endless;                 /* runs until stopped (tcpdump without -c) */
+	bool done;
+	int status;                   /* exit status once done */
 };
 
 struct tn_cmd_ctx {
@@ -44,8 +75,9 @@ struct tn_cmd_ctx {
 	const char *file;             /* script being run, NULL if none */
 	unsigned int line;            /* its current line, 1-based */
 	bool trace;                   /* print "$ LINE" before each line (demo) */
-	struct tn_cmd_capture captures[TN_CMD_MAX_CAPTURES];
-	unsigned int ncaptures;
+	bool background;              /* the line being run ends with `&` */
+	struct list_head jobs;        /* running and finished-unreaped jobs */
+	struct tn_nstat_history *nstat;  /* nstat's "history file", per namespace */
 };
 
 typedef int (*tn_cmd_fn)(struct tn_cmd_ctx *ctx, int argc, char **argv, FILE *out);
@@ -65,7 +97,8 @@ extern const unsigned int tn_cmd_table_len;
 /* ---- running (caller holds the stack lock) ---------------------------- */
 
 void tn_cmd_ctx_init(struct tn_cmd_ctx *ctx, struct tn_stack *st, FILE *out, FILE *err);
-/* Ends the run: closes captures (printing tcpdump's summary). */
+/* Ends the run: waits for the jobs that end by themselves, stops the
+ * others (tcpdump prints its summary), frees them. */
 void tn_cmd_ctx_exit(struct tn_cmd_ctx *ctx);
 
 /* Split a line into words as a POSIX shell would for simple commands:
@@ -85,8 +118,30 @@ int tn_cmd_run_line(struct tn_cmd_ctx *ctx, const char *line);
 int tn_cmd_run_script(struct tn_cmd_ctx *ctx, const char *text, const char *name);
 
 /* Let the stack run for ns of its time: virtual time jumps, real time
- * sleeps with the lock released. */
+ * sleeps with the lock released. Background jobs run meanwhile. */
 void tn_cmd_advance(struct tn_cmd_ctx *ctx, u64 ns);
+
+/* ---- jobs (job.c) ------------------------------------------------------ */
+
+/* Hand a set-up job to the runner. Foreground: run the stack until the job
+ * is done, release it and return its status. Background (`&`): keep it on
+ * ctx->jobs and return 0. */
+int tn_cmd_job_start(struct tn_cmd_ctx *ctx, struct tn_cmd_job *job,
+		     const struct tn_cmd_job_ops *ops);
+/* Called by the job itself (from a timer or a packet callback). */
+void tn_cmd_job_done(struct tn_cmd_job *job, int status);
+/* `wait`: run until every background job that ends by itself has. */
+int tn_cmd_jobs_wait(struct tn_cmd_ctx *ctx);
+/* The end of a run: wait for jobs that end by themselves, stop the rest. */
+void tn_cmd_jobs_finish(struct tn_cmd_ctx *ctx);
+/* One step of the stack: up to the next deadline, at most until limit
+ * (stack ns). false if nothing will ever happen before limit. */
+bool tn_cmd_step(struct tn_cmd_ctx *ctx, u64 limit);
+/* Print an informational line of a tool to the diagnostics stream, in
+ * order with the output and without the FILE:LINE prefix (ping's "local
+ * error", tcpdump's "listening on"). */
+void tn_cmd_note(struct tn_cmd_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* ---- helpers for handlers -------------------------------------------- */
 
@@ -121,6 +176,14 @@ int do_tcpdump(struct tn_cmd_ctx *ctx, int argc, char **argv, FILE *out);
 int do_arping(struct tn_cmd_ctx *ctx, int argc, char **argv, FILE *out);
 int do_echo(struct tn_cmd_ctx *ctx, int argc, char **argv, FILE *out);
 int do_sleep(struct tn_cmd_ctx *ctx, int argc, char **argv, FILE *out);
+int do_wait(struct tn_cmd_ctx *ctx, int argc, char **argv, FILE *out);
+int do_tc(struct tn_cmd_ctx *ctx, int argc, char **argv, FILE *out);
+int do_ping(struct tn_cmd_ctx *ctx, int argc, char **argv, FILE *out);
+int do_traceroute(struct tn_cmd_ctx *ctx, int argc, char **argv, FILE *out);
+int do_nstat(struct tn_cmd_ctx *ctx, int argc, char **argv, FILE *out);
+int do_netstat(struct tn_cmd_ctx *ctx, int argc, char **argv, FILE *out);
+/* nstat's per-run history (nstat.c). */
+void tn_nstat_history_free(struct tn_cmd_ctx *ctx);
 
 /* ---- ip(8) objects (tools/cmd/ip*.c) ---------------------------------- */
 
@@ -139,6 +202,8 @@ int do_ipaddr(struct tn_cmd_ctx *ctx, const struct ip_global_opts *o, int argc,
 int do_ipneigh(struct tn_cmd_ctx *ctx, const struct ip_global_opts *o, int argc,
 		char **argv, FILE *out);
 int do_ipnetns(struct tn_cmd_ctx *ctx, const struct ip_global_opts *o, int argc,
+		char **argv, FILE *out);
+int do_iproute(struct tn_cmd_ctx *ctx, const struct ip_global_opts *o, int argc,
 		char **argv, FILE *out);
 
 /* The first line(s) of `ip link` / `ip addr` for one device (iplink.c):

@@ -3,8 +3,8 @@
  * by unique prefix in iproute2's own order (so `ip a`, `ip n`, `ip l` mean
  * what they mean on Linux), and the error forms every object shares.
  *
- * The objects live in iplink.c, ipaddress.c, ipneigh.c and ipnetns.c. Not
- * here yet: route, rule, tunnel, monitor, JSON output (-j).
+ * The objects live in iplink.c, ipaddress.c, iproute.c, ipneigh.c and
+ * ipnetns.c. Not here yet: rule, tunnel, monitor, JSON output (-j).
  */
 #include <errno.h>
 #include <string.h>
@@ -25,7 +25,7 @@ static const struct {
 	{ "address", do_ipaddr },
 	{ "addrlabel", NULL },
 	{ "maddress", NULL },
-	{ "route", NULL },
+	{ "route", do_iproute },
 	{ "rule", NULL },
 	{ "neighbor", do_ipneigh },
 	{ "neighbour", do_ipneigh },
@@ -70,7 +70,7 @@ int ip_nodev(struct tn_cmd_ctx *ctx, const char *name)
 static int ip_usage(struct tn_cmd_ctx *ctx)
 {
 	tn_cmd_err(ctx, "Usage: ip [ OPTIONS ] OBJECT { COMMAND | help }\n"
-			"where  OBJECT := { address | link | neighbour | netns }\n"
+			"where  OBJECT := { address | link | route | neighbour | netns }\n"
 			"       OPTIONS := { -s[tatistics] | -d[etails] | -br[ief] |\n"
 			"                    -n[etns] name | -4 | -6 | -0 }");
 	return IP_EXIT_USAGE;

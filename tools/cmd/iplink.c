@@ -418,11 +418,11 @@ static int link_set_mtu(struct tn_cmd_ctx *ctx, struct net_device *dev, unsigned
 	return err ? ip_rtnl_err(ctx, err) : 0;
 }
 
-/* Linux's dev_qdisc_change_tx_queue_len(): the queue follows txqueuelen. */
+/* Linux's dev_qdisc_change_tx_queue_len(): only pfifo_fast follows
+ * txqueuelen, and it reads it at every enqueue; other qdiscs (netem, pfifo
+ * with a limit) keep the limit they were given. */
 static void link_set_qlen(struct net_device *dev, unsigned long qlen)
 {
-	if (dev->qdisc && dev->qdisc->limit == dev->tx_queue_len)
-		dev->qdisc->limit = (u32)qlen;
 	dev->tx_queue_len = (unsigned int)qlen;
 }
 

@@ -1,9 +1,11 @@
 /*
  * tcpdump(8), the writing half: `tcpdump -i DEV -w FILE [-c N] [-s LEN]`
  * opens a capture (net/core/capture.c) on a device of the current
- * namespace and leaves it running in the background of the run: it keeps
- * writing until -c frames are written or the run ends, when tcpdump's
- * "N packets captured" summary is printed.
+ * namespace. It is a job (job.c) that always runs in the background, as
+ * `tcpdump ... &` does on Linux (a capture in the foreground would hold a
+ * script until it is interrupted): it ends by itself once -c N frames are
+ * written, or when the run ends, with tcpdump's "N packets captured"
+ * summary. `wait` does not wait for it: on a quiet link it might never end.
  *
  * Not here yet: printing decoded packets (without -w), filters (BPF
  * expressions), -r. Flags that only change decoding (-n, -e, -v, -q, -U,
@@ -11,12 +13,18 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "net/netdevice.h"
 #include "net/capture.h"
 #include "tools/cmd/cmd.h"
+
+struct tcpdump_job {
+	struct tn_cmd_job job;
+	struct tn_capture *cap;
+};
 
 struct tcpdump_opts {
 	const char *dev;
@@ -86,34 +94,75 @@ static int tcpdump_open_error(struct tn_cmd_ctx *ctx, const struct tcpdump_opts 
 	return 1;
 }
 
+/* tcpdump prints these three lines to stderr when it stops. */
+static void tcpdump_summary(struct tcpdump_job *t)
+{
+	unsigned long long n = tn_capture_packets(t->cap);
+	struct tn_cmd_ctx *ctx = t->job.ctx;
+
+	tn_cmd_note(ctx, "%llu packet%s captured", n, n == 1 ? "" : "s");
+	tn_cmd_note(ctx, "%llu packet%s received by filter", n, n == 1 ? "" : "s");
+	tn_cmd_note(ctx, "0 packets dropped by kernel");
+}
+
+static void tcpdump_stop(struct tn_cmd_job *job)
+{
+	tcpdump_summary(container_of(job, struct tcpdump_job, job));
+	tn_cmd_job_done(job, 0);
+}
+
+static void tcpdump_poll(struct tn_cmd_job *job)
+{
+	struct tcpdump_job *t = container_of(job, struct tcpdump_job, job);
+
+	if (tn_capture_done(t->cap))
+		tcpdump_stop(job);
+}
+
+static void tcpdump_release(struct tn_cmd_job *job)
+{
+	struct tcpdump_job *t = container_of(job, struct tcpdump_job, job);
+
+	tn_capture_close(t->cap);
+	free(t);
+}
+
+static const struct tn_cmd_job_ops tcpdump_job_ops = {
+	.name = "tcpdump",
+	.stop = tcpdump_stop,
+	.poll = tcpdump_poll,
+	.release = tcpdump_release,
+};
+
 int do_tcpdump(struct tn_cmd_ctx *ctx, int argc, char **argv, FILE *out)
 {
 	struct tcpdump_opts o = { .dev = "any" };
 	struct net_device *dev;
-	struct tn_cmd_capture *c;
+	struct tcpdump_job *t;
 	int err, status = tcpdump_parse(ctx, &o, argc, argv);
 
 	if (status)
 		return status;
 	if (!o.file)
 		return tcpdump_usage(ctx, "tuxnet's tcpdump only writes files yet: use -w FILE");
-	if (ctx->ncaptures == TN_CMD_MAX_CAPTURES)
-		return tcpdump_usage(ctx, "too many captures running");
 	dev = strcmp(o.dev, "any") ? tn_cmd_dev(ctx, o.dev) : NULL;
 	if (dev && !(dev->flags & IFF_UP)) {
 		tn_cmd_err(ctx, "tcpdump: %s: That device is not up", o.dev);
 		return 1;
 	}
-	c = &ctx->captures[ctx->ncaptures];
-	c->cap = tn_capture_open(ctx->net, o.dev, o.file, (unsigned int)o.snaplen, o.count, &err);
-	if (!c->cap)
+	t = calloc(1, sizeof(*t));
+	if (!t) {
+		tn_cmd_err(ctx, "tcpdump: %s", tn_errstr(ENOMEM));
+		return 1;
+	}
+	t->cap = tn_capture_open(ctx->net, o.dev, o.file, (unsigned int)o.snaplen, o.count, &err);
+	if (!t->cap) {
+		free(t);
 		return tcpdump_open_error(ctx, &o, err);
-	snprintf(c->dev, sizeof(c->dev), "%s", o.dev);
-	ctx->ncaptures++;
+	}
+	t->job.endless = true;
 	/* Information, not an error: no FILE:LINE prefix. */
-	fflush(ctx->out);
-	fprintf(ctx->err, "tcpdump: listening on %s, link-type EN10MB (Ethernet), "
-			  "snapshot length %lu bytes\n", o.dev, o.snaplen ? o.snaplen : 262144ul);
-	fflush(ctx->err);
-	return 0;
+	tn_cmd_note(ctx, "tcpdump: listening on %s, link-type EN10MB (Ethernet), "
+			 "snapshot length %lu bytes", o.dev, o.snaplen ? o.snaplen : 262144ul);
+	return tn_cmd_job_start(ctx, &t->job, &tcpdump_job_ops);
 }
