@@ -25,6 +25,7 @@
 #include "net/net_namespace.h"
 #include "net/netdevice.h"
 #include "net/testdev.h"
+#include "net/inet_frag.h"
 #include "net/inetdevice.h"
 #include "net/arp.h"
 
@@ -63,9 +64,17 @@ static void fuzz_settle(struct tn_stack *st, u64 ms)
 
 /* Forget what the last input left behind: neighbours (and the packets
  * queued on them) and the frames the device sent. */
+/* Between inputs, state that legitimately holds packets is let go: the
+ * neighbour queues are flushed, and fragments waiting for the rest of their
+ * datagram expire through the real reassembly timeout (so the expiry path
+ * is fuzzed too). What is still alive after that is a leak. */
 static void fuzz_reset(struct fuzz_world *w)
 {
-	neigh_ifdown(arp_tbl(dev_net(w->dev)), w->dev);
+	struct net *net = dev_net(w->dev);
+
+	neigh_ifdown(arp_tbl(net), w->dev);
+	if (ip_frag_nqueues(net))
+		fuzz_settle(w->st, (u64)net->ipv4.sysctl_ipfrag_time + 1000);
 	fuzz_settle(w->st, 0);
 	testdev_clear_tx(w->dev);
 }
