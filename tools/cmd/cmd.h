@@ -216,6 +216,11 @@ void ip_print_link_stats(FILE *out, struct net_device *dev);
 const char *ip_link_name(struct net_device *dev, char *buf, size_t len);
 /* "UP", "DOWN", "UNKNOWN", ... */
 const char *ip_operstate_name(const struct net_device *dev);
+/* The device selection `ip link show` and `ip addr show` share: `[dev] NAME`
+ * and `up`. Calls show() for each matching device in ifindex order; 0, or
+ * the status of the error it printed. */
+int ip_show_devices(struct tn_cmd_ctx *ctx, int argc, char **argv,
+		    void (*show)(struct net_device *dev, void *arg), void *arg);
 
 /* iproute2's usage-error conventions (they exit with 255, i.e. -1). */
 #define IP_EXIT_USAGE 255

@@ -105,38 +105,27 @@ static void print_dev_brief(FILE *out, struct net_device *dev)
 	fputc('\n', out);
 }
 
+struct addr_show_arg {
+	const struct ip_global_opts *o;
+	FILE *out;
+};
+
+static void addr_show_one(struct net_device *dev, void *arg)
+{
+	const struct addr_show_arg *a = arg;
+
+	if (a->o->brief)
+		print_dev_brief(a->out, dev);
+	else
+		print_dev_addrs(a->o, a->out, dev);
+}
+
 static int ipaddr_show(struct tn_cmd_ctx *ctx, const struct ip_global_opts *o, int argc,
 		       char **argv, FILE *out)
 {
-	const char *name = NULL;
-	bool only_up = false;
-	struct net_device *dev;
+	struct addr_show_arg a = { o, out };
 
-	for (; argc > 0; argc--, argv++) {
-		if (strcmp(argv[0], "up") == 0) {
-			only_up = true;
-		} else if (strcmp(argv[0], "dev") == 0 && argc > 1) {
-			argc--, argv++;
-			name = argv[0];
-		} else if (!name) {
-			name = argv[0];
-		} else {
-			return ip_duparg2(ctx, "dev", argv[0]);
-		}
-	}
-	if (name && !tn_cmd_dev(ctx, name)) {
-		tn_cmd_err(ctx, "Device \"%s\" does not exist.", name);
-		return 1;
-	}
-	list_for_each_entry(dev, &ctx->net->dev_base_head, dev_list) {
-		if ((name && strcmp(dev->name, name)) || (only_up && !(dev->flags & IFF_UP)))
-			continue;
-		if (o->brief)
-			print_dev_brief(out, dev);
-		else
-			print_dev_addrs(o, out, dev);
-	}
-	return 0;
+	return ip_show_devices(ctx, argc, argv, addr_show_one, &a);
 }
 
 /* ---- add / del ---------------------------------------------------------- */

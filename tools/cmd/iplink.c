@@ -285,8 +285,8 @@ static void print_link_brief(FILE *out, struct net_device *dev)
 	fputc('\n', out);
 }
 
-static int iplink_show(struct tn_cmd_ctx *ctx, const struct ip_global_opts *o, int argc,
-		       char **argv, FILE *out)
+int ip_show_devices(struct tn_cmd_ctx *ctx, int argc, char **argv,
+		    void (*show)(struct net_device *dev, void *arg), void *arg)
 {
 	const char *name = NULL;
 	bool only_up = false;
@@ -311,14 +311,35 @@ static int iplink_show(struct tn_cmd_ctx *ctx, const struct ip_global_opts *o, i
 	list_for_each_entry(dev, &ctx->net->dev_base_head, dev_list) {
 		if ((name && strcmp(dev->name, name)) || (only_up && !(dev->flags & IFF_UP)))
 			continue;
-		if (o->brief)
-			print_link_brief(out, dev);
-		else
-			ip_print_link(out, dev, true, true);
-		if (o->stats && !o->brief)
-			ip_print_link_stats(out, dev);
+		show(dev, arg);
 	}
 	return 0;
+}
+
+struct link_show_arg {
+	const struct ip_global_opts *o;
+	FILE *out;
+};
+
+static void link_show_one(struct net_device *dev, void *arg)
+{
+	const struct link_show_arg *a = arg;
+
+	if (a->o->brief) {
+		print_link_brief(a->out, dev);
+		return;
+	}
+	ip_print_link(a->out, dev, true, true);
+	if (a->o->stats)
+		ip_print_link_stats(a->out, dev);
+}
+
+static int iplink_show(struct tn_cmd_ctx *ctx, const struct ip_global_opts *o, int argc,
+		       char **argv, FILE *out)
+{
+	struct link_show_arg a = { o, out };
+
+	return ip_show_devices(ctx, argc, argv, link_show_one, &a);
 }
 
 /* ---- add / delete ------------------------------------------------------ */
