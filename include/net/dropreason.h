@@ -49,7 +49,29 @@
 	FN(TN_ARP_UNSUPPORTED)        \
 	FN(TN_LINK_DOWN)              \
 	FN(TN_IP_SOURCE_ROUTE)        \
-	FN(TN_STACK_TEARDOWN)
+	FN(TN_STACK_TEARDOWN)         \
+	/* TCP segment arrival (tcp_input.c) */ \
+	FN(TCP_FLAGS)                 \
+	FN(TCP_OLD_DATA)              \
+	FN(TCP_OVERWINDOW)            \
+	FN(TCP_OFOMERGE)              \
+	FN(TCP_RFC7323_PAWS)          \
+	FN(TCP_OLD_SEQUENCE)          \
+	FN(TCP_INVALID_SEQUENCE)      \
+	FN(TCP_INVALID_ACK_SEQUENCE)  \
+	FN(TCP_RESET)                 \
+	FN(TCP_INVALID_SYN)           \
+	FN(TCP_CLOSE)                 \
+	FN(TCP_OLD_ACK)               \
+	FN(TCP_TOO_OLD_ACK)           \
+	FN(TCP_ACK_UNSENT_DATA)       \
+	FN(TCP_OFO_QUEUE_PRUNE)       \
+	FN(TCP_OFO_DROP)              \
+	FN(TCP_ZEROWINDOW)            \
+	FN(TCP_CONNREQNOTACCEPTABLE)  \
+	FN(TCP_ABORT_ON_DATA)         \
+	/* connection management (tcp_ipv4.c, tcp_minisocks.c) */ \
+	FN(TCP_LISTEN_OVERFLOW)
 
 enum skb_drop_reason {
 	SKB_NOT_DROPPED_YET = 0,

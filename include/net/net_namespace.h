@@ -25,8 +25,11 @@ struct ipq_base;
 struct inet_peer_base;
 struct nf_hook_ops;
 struct icmp_echo_listener;
+struct tcp_net;
 struct ip_ident_bucket;
 struct rt_net;
+struct udp_table;
+struct ping_table;
 
 #define NETDEV_HASHBITS 8
 #define NETDEV_HASHENTRIES (1 << NETDEV_HASHBITS)
@@ -35,6 +38,12 @@ struct rt_net;
 
 struct netns_core {
 	int sysctl_somaxconn;
+	/* Socket buffer limits (net.core.[rw]mem_{default,max}): global on
+	 * Linux, per namespace here so that worlds in one process differ. */
+	int sysctl_rmem_default;
+	int sysctl_wmem_default;
+	int sysctl_rmem_max;
+	int sysctl_wmem_max;
 	u64 drops[SKB_DROP_REASON_MAX];   /* every kfree_skb_reason, by reason */
 };
 
@@ -57,6 +66,10 @@ struct netns_ipv4 {
 	int icmp_global_credit;               /* may go below 0 (icmp_global_consume) */
 	u32 ip_id_seed;                      /* secret of the IP ID hash */
 	struct ip_ident_bucket *ip_idents;    /* IP ID generators (ip_output.c) */
+	struct udp_table *udp_table;          /* UDP sockets by port and address (udp.c) */
+	struct ping_table *ping_table;        /* ping sockets by identifier (ping_sock.c) */
+
+	struct tcp_net *tcp;                  /* TCP state and sysctls (net/tcp.h) */
 
 	/* net.ipv4.* sysctls, Linux's names and defaults. */
 	int sysctl_ip_default_ttl;            /* 64 */
@@ -79,6 +92,7 @@ struct netns_ipv4 {
 	int sysctl_ipfrag_max_dist;           /* 64 */
 	int sysctl_route_mtu_expires;         /* 600 s (jiffies) */
 	int sysctl_route_min_pmtu;            /* 552 */
+	int sysctl_ping_group_range[2];       /* 0 2147483647 (Linux: 1 0), ping_sock.c */
 };
 
 /* Netfilter hook chains of a namespace, sorted by priority. */

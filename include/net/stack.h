@@ -29,6 +29,9 @@
 #include "lib/list.h"
 
 struct net_protocol;
+struct net_proto_family;
+struct tn_fdtable;
+struct sock_cache;
 
 #define PTYPE_HASH_SIZE 16
 
@@ -85,6 +88,20 @@ struct tn_stack {
 	struct list_head ptype_base[PTYPE_HASH_SIZE];
 	struct notifier_block *netdev_chain;
 	const struct net_protocol *inet_protos[256];  /* L3 -> L4 (net/protocol.h) */
+	const struct net_proto_family *net_families[46]; /* AF_* -> create (net/socket.h) */
+	struct list_head inetsw[4];      /* by socket type: SOCK_STREAM, DGRAM, RAW */
+	struct tn_fdtable *fdt;          /* descriptors (net/socket.h) */
+
+	/* Virtual time with threads (net/wait.h): threads inside blocking
+	 * calls, those asleep, and the sleepers' deadlines. */
+	int vt_inside;
+	int vt_asleep;
+	struct list_head vt_sleepers;
+	bool dying;                      /* tn_stack_free: sleepers return -EINTR */
+	/* Sockets (net/core/sock.c): the per-stack cache of sock objects and
+	 * the count of live ones, which teardown reports like live skbs. */
+	struct sock_cache *sk_cache;
+	u64 socks_live;
 	struct inetaddr_notifier *inetaddr_chain;
 
 	struct tn_core_sysctl sysctl;
@@ -102,8 +119,11 @@ struct tn_stack {
 /* A stack with every subsystem initialised and its initial namespace (lo
  * down, as the kernel leaves it; tn_stack_create() brings it up). */
 struct tn_stack *tn_stack_alloc(bool virtual_time, u64 seed);
-/* Tear everything down and free. Returns the number of skbs still alive
- * after teardown: 0 for a stack that leaked nothing (tests assert it). */
+/* Tear everything down and free. Returns the number of skbs and socks still
+ * alive after teardown: 0 for a stack that leaked nothing (tests assert it).
+ * Every thread must have left the stack's calls first: sleepers are woken
+ * with -EINTR and waited for, but a thread that calls in afterwards uses
+ * freed memory, as with any handle closed under a user's feet. */
 u64 tn_stack_free(struct tn_stack *st);
 
 void tn_stack_lock(struct tn_stack *st);

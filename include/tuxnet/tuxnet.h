@@ -12,6 +12,10 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <sys/uio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -53,6 +57,61 @@ TN_EXPORT_API uint64_t tn_stack_next_deadline(struct tn_stack *st);
 TN_EXPORT_API int tn_command(struct tn_stack *st, const char *line, FILE *out);
 
 TN_EXPORT_API const char *tn_version(void);
+
+/* ---- namespaces ---------------------------------------------------------
+ * Each thread has a current namespace per stack (initially the stack's
+ * initial namespace); tn_socket creates sockets there, as socket(2) does in
+ * the calling thread's network namespace. */
+
+/* Make the namespace `name` ("" or NULL: the initial one) current for the
+ * calling thread, as setns(2). -1/ENOENT if there is no such namespace. */
+TN_EXPORT_API int tn_setns(struct tn_stack *st, const char *name);
+/* Create / delete a named namespace (as `ip netns add|del`). */
+TN_EXPORT_API int tn_netns_add(struct tn_stack *st, const char *name);
+TN_EXPORT_API int tn_netns_del(struct tn_stack *st, const char *name);
+
+/* ---- sockets ------------------------------------------------------------
+ * The POSIX calls on tuxnet descriptors, with libc's types and constants.
+ * Every call returns what the libc call returns: -1 and errno set to
+ * Linux's value on failure. Blocking calls sleep with the stack lock
+ * released, honour SO_RCVTIMEO/SO_SNDTIMEO on the stack clock (so they also
+ * work in virtual time) and wake on data, errors, shutdown, or a close from
+ * another thread. Descriptors are the stack's own (the lowest free one from
+ * 3 up), not host descriptors. */
+TN_EXPORT_API int tn_socket(struct tn_stack *st, int domain, int type, int protocol);
+TN_EXPORT_API int tn_bind(struct tn_stack *st, int fd, const struct sockaddr *addr, socklen_t len);
+TN_EXPORT_API int tn_connect(struct tn_stack *st, int fd, const struct sockaddr *addr, socklen_t len);
+TN_EXPORT_API int tn_listen(struct tn_stack *st, int fd, int backlog);
+TN_EXPORT_API int tn_accept(struct tn_stack *st, int fd, struct sockaddr *addr, socklen_t *len);
+TN_EXPORT_API int tn_accept4(struct tn_stack *st, int fd, struct sockaddr *addr, socklen_t *len,
+			     int flags);
+TN_EXPORT_API ssize_t tn_send(struct tn_stack *st, int fd, const void *buf, size_t len, int flags);
+TN_EXPORT_API ssize_t tn_sendto(struct tn_stack *st, int fd, const void *buf, size_t len, int flags,
+				const struct sockaddr *to, socklen_t tolen);
+TN_EXPORT_API ssize_t tn_sendmsg(struct tn_stack *st, int fd, const struct msghdr *msg, int flags);
+TN_EXPORT_API ssize_t tn_recv(struct tn_stack *st, int fd, void *buf, size_t len, int flags);
+TN_EXPORT_API ssize_t tn_recvfrom(struct tn_stack *st, int fd, void *buf, size_t len, int flags,
+				  struct sockaddr *from, socklen_t *fromlen);
+TN_EXPORT_API ssize_t tn_recvmsg(struct tn_stack *st, int fd, struct msghdr *msg, int flags);
+TN_EXPORT_API ssize_t tn_read(struct tn_stack *st, int fd, void *buf, size_t len);
+TN_EXPORT_API ssize_t tn_write(struct tn_stack *st, int fd, const void *buf, size_t len);
+TN_EXPORT_API ssize_t tn_readv(struct tn_stack *st, int fd, const struct iovec *iov, int iovcnt);
+TN_EXPORT_API ssize_t tn_writev(struct tn_stack *st, int fd, const struct iovec *iov, int iovcnt);
+TN_EXPORT_API int tn_shutdown(struct tn_stack *st, int fd, int how);
+TN_EXPORT_API int tn_close(struct tn_stack *st, int fd);
+TN_EXPORT_API int tn_getsockname(struct tn_stack *st, int fd, struct sockaddr *addr, socklen_t *len);
+TN_EXPORT_API int tn_getpeername(struct tn_stack *st, int fd, struct sockaddr *addr, socklen_t *len);
+TN_EXPORT_API int tn_setsockopt(struct tn_stack *st, int fd, int level, int optname,
+				const void *optval, socklen_t optlen);
+TN_EXPORT_API int tn_getsockopt(struct tn_stack *st, int fd, int level, int optname, void *optval,
+				socklen_t *optlen);
+/* F_GETFL (reports O_RDWR plus O_NONBLOCK), F_SETFL (O_NONBLOCK, O_ASYNC),
+ * F_GETFD/F_SETFD (FD_CLOEXEC), F_GETOWN/F_SETOWN. */
+TN_EXPORT_API int tn_fcntl(struct tn_stack *st, int fd, int cmd, ...);
+/* FIONREAD/SIOCINQ, SIOCOUTQ, FIONBIO. */
+TN_EXPORT_API int tn_ioctl(struct tn_stack *st, int fd, unsigned long request, ...);
+/* poll(2) over tuxnet descriptors; timeout in ms on the stack clock. */
+TN_EXPORT_API int tn_poll(struct tn_stack *st, struct pollfd *fds, nfds_t nfds, int timeout);
 
 #ifdef __cplusplus
 }

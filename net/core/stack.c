@@ -15,6 +15,8 @@
 #include "net/stack.h"
 #include "net/net_namespace.h"
 #include "net/netdevice.h"
+#include "net/socket.h"
+#include "net/wait.h"
 #include "tuxnet/tuxnet.h"
 
 #define TN_DEFAULT_SEED 0x9e3779b97f4a7c15ull
@@ -169,6 +171,8 @@ void tn_stack_run_until_locked(struct tn_stack *st, u64 t_ns)
 	}
 	if (tn_now(st) < t_ns)
 		tn_clock_advance_to(&st->clock, t_ns);
+	/* Threads blocked with a timeout learn that it has passed. */
+	tn_wake_expired_sleepers(st);
 }
 
 /* ---- ksoftirqd -------------------------------------------------------- */
@@ -271,6 +275,7 @@ struct tn_stack *tn_stack_alloc(bool virtual_time, u64 seed)
 	timer_wheel_init(&st->timers, jiffies(st));
 	skb_cache_init(&st->skb_cache);
 	INIT_LIST_HEAD(&st->net_list);
+	INIT_LIST_HEAD(&st->vt_sleepers);
 	core_sysctl_defaults(&st->sysctl);
 	st->rng = seed ? seed : TN_DEFAULT_SEED;
 	st->hash_seed = tn_prandom_u32(st);
@@ -321,10 +326,14 @@ u64 tn_stack_free(struct tn_stack *st)
 		return 0;
 	tn_stack_stop_thread(st);
 	tn_stack_lock(st);
+	tn_wake_all_sleepers(st);
+	/* Sockets go before their namespaces: closing one may still need
+	 * its namespace's tables (unhash) and send (a TCP RST). */
+	fd_close_all(st);
 	do_softirq(st);
 	destroy_namespaces(st);
 	subsystems_exit(st);
-	u64 live = st->skb_cache.live;
+	u64 live = st->skb_cache.live + st->socks_live;
 	tn_stack_unlock(st);
 	skb_cache_destroy(&st->skb_cache);
 	pthread_cond_destroy(&st->ksoftirqd_wait);

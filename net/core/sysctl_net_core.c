@@ -7,6 +7,7 @@
 #include <limits.h>
 
 #include "net/net_namespace.h"
+#include "net/sock.h"
 #include "net/stack.h"
 #include "net/sysctl.h"
 
@@ -20,16 +21,33 @@ static const struct ctl_table net_core_stack_table[] = {
 	CORE_ENTRY("dev_weight", dev_weight, 1, INT_MAX),
 };
 
+/* Linux's SOCK_MIN_SNDBUF and SOCK_MIN_RCVBUF bound the buffer sysctls. */
+#define NS_ENTRY(name, field, lo) \
+	{ name, offsetof(struct net, core.field), proc_dointvec_minmax, lo, INT_MAX, 0644 }
+
 static const struct ctl_table net_core_ns_table[] = {
-	{ "somaxconn", offsetof(struct net, core.sysctl_somaxconn), proc_dointvec_minmax,
-	  0, INT_MAX, 0644 },
+	NS_ENTRY("somaxconn", sysctl_somaxconn, 0),
+	NS_ENTRY("rmem_default", sysctl_rmem_default, SOCK_MIN_RCVBUF),
+	NS_ENTRY("wmem_default", sysctl_wmem_default, SOCK_MIN_SNDBUF),
+	NS_ENTRY("rmem_max", sysctl_rmem_max, SOCK_MIN_RCVBUF),
+	NS_ENTRY("wmem_max", sysctl_wmem_max, SOCK_MIN_SNDBUF),
 };
+
+/* Linux's defaults: SK_RMEM_MAX / SK_WMEM_MAX, 212992 on 64-bit. */
+static void net_core_sock_defaults(struct net *net)
+{
+	net->core.sysctl_rmem_default = SK_RMEM_MAX;
+	net->core.sysctl_wmem_default = SK_WMEM_MAX;
+	net->core.sysctl_rmem_max = SK_RMEM_MAX;
+	net->core.sysctl_wmem_max = SK_WMEM_MAX;
+}
 
 static int net_core_net_init(struct net *net)
 {
 	struct tn_stack *st = net->stack;
 	struct ctl_table_header *h;
 
+	net_core_sock_defaults(net);
 	h = register_net_sysctl(net, "net/core", net_core_ns_table,
 				ARRAY_SIZE(net_core_ns_table), net);
 	if (!h)

@@ -30,7 +30,8 @@
 #include "net/stack.h"
 #include "net/ipv4/fib_lookup.h"
 
-#define IP_MAX_MTU 0xFFF0u
+/* Linux's IP_MAX_MTU: no IPv4 path MTU is larger (lo's 65536 reports 65535). */
+#define IP_MAX_MTU 0xFFFFu
 #define INADDR_LOOPBACK_HOST 0x7f000001u
 #define INADDR_ALLHOSTS_GROUP 0xe0000001u
 /* Linux's defaults when the sysctls are not set up (yet). */

@@ -24,6 +24,7 @@ const struct tn_cmd tn_cmd_table[] = {
 	{ "ip", do_ip, "ip [ -n NS | -s | -br ] { link | address | route | neigh | netns } ..." },
 	{ "tc", do_tc, "tc [ -n NS ] [ -s ] qdisc { add | replace | change | del | show } [ dev DEV ] ..." },
 	{ "ping", do_ping, "ping [-c N] [-s SIZE] [-t TTL] [-i S] [-W S] [-w S] [-M do|dont|want] [-q] [-I DEV] ADDR" },
+	{ "nc", do_nc, "nc -u [-l] [-k] [-p PORT] [-s ADDR] [-w S] [-q S] [-e TEXT] [HOST] PORT" },
 	{ "traceroute", do_traceroute, "traceroute [-I] [-n] [-m MAXTTL] [-q N] [-w S] ADDR [LEN]" },
 	{ "nstat", do_nstat, "nstat [-a] [-z] [-s] [PATTERN...]   (counters changed since the last nstat)" },
 	{ "netstat", do_netstat, "netstat -s   (protocol statistics)" },

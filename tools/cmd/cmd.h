@@ -180,10 +180,12 @@ int do_wait(struct tn_cmd_ctx *ctx, int argc, char **argv, FILE *out);
 int do_tc(struct tn_cmd_ctx *ctx, int argc, char **argv, FILE *out);
 int do_ping(struct tn_cmd_ctx *ctx, int argc, char **argv, FILE *out);
 int do_traceroute(struct tn_cmd_ctx *ctx, int argc, char **argv, FILE *out);
+int do_nc(struct tn_cmd_ctx *ctx, int argc, char **argv, FILE *out);
 int do_nstat(struct tn_cmd_ctx *ctx, int argc, char **argv, FILE *out);
 int do_netstat(struct tn_cmd_ctx *ctx, int argc, char **argv, FILE *out);
 /* nstat's per-run history (nstat.c). */
 void tn_nstat_history_free(struct tn_cmd_ctx *ctx);
+
 
 /* ---- ip(8) objects (tools/cmd/ip*.c) ---------------------------------- */
 
