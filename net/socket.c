@@ -22,10 +22,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <linux/sockios.h>
 
 #include "net/skbuff.h"
 #include "net/socket.h"
+#include "net/eventpoll.h"
 #include "net/sock.h"
 #include "net/inet_sock.h"
 #include "net/net_namespace.h"
@@ -140,6 +143,11 @@ static void set_close_on_exec(struct tn_fdtable *t, unsigned int fd, bool on)
 		t->close_on_exec[fd / 64] &= ~(1ull << (fd % 64));
 }
 
+void fd_set_close_on_exec(struct tn_stack *st, int fd, bool on)
+{
+	set_close_on_exec(st->fdt, (unsigned int)fd, on);
+}
+
 static bool close_on_exec(const struct tn_fdtable *t, unsigned int fd)
 {
 	return t->close_on_exec[fd / 64] & (1ull << (fd % 64));
@@ -176,6 +184,8 @@ void fput(struct tn_file *f)
 {
 	if (--f->refcnt)
 		return;
+	if (!list_empty(&f->f_ep_links))
+		eventpoll_release(f);
 	if (f->f_op->release)
 		f->f_op->release(f);
 	free(f);
@@ -197,6 +207,9 @@ int fd_close(struct tn_stack *st, int fd)
 	t->count--;
 	/* Calls still inside on this file learn that it is gone. */
 	f->closing = true;
+	/* No dup here: this is the file's last close, so it leaves every
+	 * epoll set now (Linux's eventpoll_release in __fput). */
+	eventpoll_release(f);
 	wq = f->f_op->wait_queue ? f->f_op->wait_queue(f) : NULL;
 	if (wq)
 		wake_up_interruptible_all(wq);
@@ -283,6 +296,43 @@ static const struct tn_file_ops socket_file_ops = {
 	.wait_queue = sock_file_wait_queue,
 	.release = sock_file_release,
 };
+
+/* Linux's send_sigio for F_SETOWN's owner: a negative owner is a process
+ * group; the process itself gets a process-directed signal; any other
+ * positive owner is taken for one of its threads (a tid, as F_SETOWN_EX's
+ * F_OWNER_TID), else for another process. */
+static void send_sigio(int owner)
+{
+	pid_t pid = getpid();
+	int saved = errno;
+
+	if (owner < 0 || owner == pid)
+		kill(owner, SIGIO);
+	else if (syscall(SYS_tgkill, pid, owner, SIGIO) < 0 && errno == ESRCH)
+		kill(owner, SIGIO);
+	errno = saved;
+}
+
+void sock_wake_async(struct socket *sock, int how, int band)
+{
+	struct tn_file *f = sock->file;
+
+	(void)band;
+	if (!f || f->closing || !(f->f_flags & O_ASYNC) || !f->owner_tid)
+		return;
+	switch (how) {
+	case SOCK_WAKE_SPACE:
+		if (!(sock->flags & SOCKWQ_ASYNC_NOSPACE))
+			return;
+		sock->flags &= ~SOCKWQ_ASYNC_NOSPACE;
+		break;
+	case SOCK_WAKE_URG:
+		return;   /* SIGURG: no urgent data in tuxnet */
+	default:
+		break;
+	}
+	send_sigio(f->owner_tid);
+}
 
 struct socket *sock_from_file(struct tn_file *f)
 {

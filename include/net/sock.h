@@ -246,7 +246,11 @@ void skb_set_owner_w(struct sk_buff *skb, struct sock *sk);
 /* Queue an error (IP_RECVERR) and report it. */
 int sock_queue_err_skb(struct sock *sk, struct sk_buff *skb);
 
-/* The default callbacks: wake the socket's wait queue with a poll mask. */
+/* SIGIO for the socket's owner, if it asked (O_ASYNC + F_SETOWN). */
+void sk_wake_async(const struct sock *sk, int how, int band);
+
+/* The default callbacks: wake the socket's wait queue with a poll mask,
+ * and raise SIGIO (sk_wake_async) for signal-driven I/O. */
 void sock_def_wakeup(struct sock *sk);
 void sock_def_readable(struct sock *sk);
 void sock_def_write_space(struct sock *sk);

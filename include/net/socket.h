@@ -57,8 +57,15 @@ struct proto_ops {
 	int (*recvmsg)(struct socket *sock, struct msghdr *m, size_t len, int flags);
 };
 
+/* socket->flags (Linux's socket_wq flags) */
+#define SOCKWQ_ASYNC_NOSPACE 0x1   /* a send found no room: SIGIO when there is */
+
+/* sock_wake_async's how (Linux's SOCK_WAKE_*) */
+enum { SOCK_WAKE_IO, SOCK_WAKE_WAITD, SOCK_WAKE_SPACE, SOCK_WAKE_URG };
+
 struct socket {
 	socket_state state;
+	unsigned long flags;          /* SOCKWQ_ASYNC_* */
 	short type;                   /* SOCK_STREAM, SOCK_DGRAM, ... */
 	struct tn_file *file;
 	struct sock *sk;
@@ -117,6 +124,8 @@ int tn_fdtable_init(struct tn_fdtable *t);
 void tn_fdtable_destroy(struct tn_fdtable *t);  /* closes whatever is open */
 /* Install f at the lowest free descriptor; -EMFILE / -ENOMEM. */
 int fd_install(struct tn_stack *st, struct tn_file *f);
+/* Set or clear FD_CLOEXEC on an open descriptor. */
+void fd_set_close_on_exec(struct tn_stack *st, int fd, bool on);
 /* The file at fd with a reference taken (fput to drop), or NULL (-EBADF). */
 struct tn_file *fget(struct tn_stack *st, int fd);
 void fput(struct tn_file *f);
@@ -143,5 +152,10 @@ int __sock_create(struct net *net, int family, int type, int protocol,
  * failure the socket is released. */
 int sock_map_fd(struct socket *sock, int flags);
 struct socket *sock_from_file(struct tn_file *f);
+/* Signal-driven I/O (Linux's sock_wake_async / kill_fasync): if the file
+ * has O_ASYNC and an owner (F_SETOWN), send it SIGIO. band is POLL_IN,
+ * POLL_OUT, POLL_ERR, POLL_HUP (carried by F_SETSIG in Linux; unused
+ * here). SOCK_WAKE_SPACE only signals after a send found no room. */
+void sock_wake_async(struct socket *sock, int how, int band);
 
 #endif

@@ -13,6 +13,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <poll.h>
+#include <signal.h>
+#include <sys/epoll.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/uio.h>
@@ -112,6 +115,23 @@ TN_EXPORT_API int tn_fcntl(struct tn_stack *st, int fd, int cmd, ...);
 TN_EXPORT_API int tn_ioctl(struct tn_stack *st, int fd, unsigned long request, ...);
 /* poll(2) over tuxnet descriptors; timeout in ms on the stack clock. */
 TN_EXPORT_API int tn_poll(struct tn_stack *st, struct pollfd *fds, nfds_t nfds, int timeout);
+/* select(2) over tuxnet descriptors (below FD_SETSIZE); the timeout runs on
+ * the stack clock and, as on Linux, is updated to the time not slept. */
+TN_EXPORT_API int tn_select(struct tn_stack *st, int nfds, fd_set *readfds, fd_set *writefds,
+			    fd_set *exceptfds, struct timeval *timeout);
+
+/* epoll(7) over tuxnet descriptors, with Linux's semantics and errnos
+ * (docs/epoll.md). An epoll descriptor is itself pollable: it may be
+ * watched by another epoll, tn_poll or tn_select. */
+TN_EXPORT_API int tn_epoll_create1(struct tn_stack *st, int flags);   /* EPOLL_CLOEXEC */
+TN_EXPORT_API int tn_epoll_create(struct tn_stack *st, int size);     /* size > 0, unused */
+TN_EXPORT_API int tn_epoll_ctl(struct tn_stack *st, int epfd, int op, int fd,
+			       struct epoll_event *event);
+/* timeout in ms on the stack clock; -1 forever, 0 do not wait. */
+TN_EXPORT_API int tn_epoll_wait(struct tn_stack *st, int epfd, struct epoll_event *events,
+				int maxevents, int timeout);
+TN_EXPORT_API int tn_epoll_pwait(struct tn_stack *st, int epfd, struct epoll_event *events,
+				 int maxevents, int timeout, const sigset_t *sigmask);
 
 #ifdef __cplusplus
 }

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
@@ -304,6 +305,8 @@ struct sk_buff *sock_alloc_send_skb(struct sock *sk, unsigned int size, bool nob
 		}
 		if (sk->sk_wmem_alloc - 1 < sk->sk_sndbuf)
 			break;
+		if (sk->sk_socket)
+			sk->sk_socket->flags |= SOCKWQ_ASYNC_NOSPACE;
 		*err = sk_wait_event(sk, &timeo, sk_has_send_space, false);
 		if (*err)
 			return NULL;
@@ -325,27 +328,47 @@ static void sk_wake(struct sock *sk, int nr, u32 mask)
 		__wake_up(sk->sk_wq, 1, nr, (void *)(uintptr_t)mask);
 }
 
+void sk_wake_async(const struct sock *sk, int how, int band)
+{
+	if (sk->sk_socket && !sock_flag(sk, SOCK_DEAD))
+		sock_wake_async(sk->sk_socket, how, band);
+}
+
+/* A state change. Linux's TCP raises SIGIO itself at these transitions
+ * (connected: POLL_OUT, FIN: POLL_IN, both ways closed: POLL_HUP); here
+ * the default callback does it for every protocol that has no own. */
 void sock_def_wakeup(struct sock *sk)
 {
+	int band = POLL_OUT;
+
 	sk_wake(sk, 0, 0);
+	if (sk->sk_shutdown == SHUTDOWN_MASK || sk->sk_state == TCP_CLOSE)
+		band = POLL_HUP;
+	else if (sk->sk_shutdown & RCV_SHUTDOWN)
+		band = POLL_IN;
+	sk_wake_async(sk, SOCK_WAKE_IO, band);
 }
 
 void sock_def_readable(struct sock *sk)
 {
 	sk_wake(sk, 1, POLLIN | POLLPRI | POLLRDNORM | POLLRDBAND);
+	sk_wake_async(sk, SOCK_WAKE_WAITD, POLL_IN);
 }
 
 void sock_def_write_space(struct sock *sk)
 {
 	/* Only when half the buffer is free again, so a writer that slept
 	 * for space wakes to room for more than one packet. */
-	if ((sk->sk_wmem_alloc - 1) * 2 <= sk->sk_sndbuf)
+	if ((sk->sk_wmem_alloc - 1) * 2 <= sk->sk_sndbuf) {
 		sk_wake(sk, 1, POLLOUT | POLLWRNORM | POLLWRBAND);
+		sk_wake_async(sk, SOCK_WAKE_SPACE, POLL_OUT);
+	}
 }
 
 void sock_def_error_report(struct sock *sk)
 {
 	sk_wake(sk, 0, POLLERR);
+	sk_wake_async(sk, SOCK_WAKE_IO, POLL_ERR);
 }
 
 int sock_error(struct sock *sk)

@@ -17,6 +17,7 @@ extern const struct tn_subsystem ipfrag_subsys;        /* net/ipv4/ip_fragment.c
 extern const struct tn_subsystem icmp_subsys;          /* net/ipv4/icmp.c */
 extern const struct tn_subsystem udp_subsys;           /* net/ipv4/udp.c */
 extern const struct tn_subsystem ping_sock_subsys;     /* net/ipv4/ping_sock.c */
+extern const struct tn_subsystem tcp_subsys;           /* net/ipv4/tcp_ipv4.c */
 extern const struct tn_subsystem loopback_subsys;      /* drivers/net/loopback.c */
 extern const struct tn_subsystem default_device_subsys; /* net/core/dev.c */
 
@@ -33,6 +34,7 @@ const struct tn_subsystem *const tn_subsystems[] = {
 	&icmp_subsys,            /* ICMP in the protocol table, icmp_* defaults, inet_peer */
 	&udp_subsys,             /* IPPROTO_UDP, udp_prot in inetsw, per-namespace UDP tables */
 	&ping_sock_subsys,       /* ping sockets (SOCK_DGRAM/IPPROTO_ICMP), ping_group_range */
+	&tcp_subsys,             /* IPPROTO_TCP, tcp_prot in inetsw, per-namespace TCP tables and sysctls */
 	&loopback_subsys,        /* each namespace's lo */
 	&default_device_subsys,  /* namespace exit: devices go first */
 };

@@ -24,6 +24,7 @@
 #include "net/ip.h"
 #include "net/route.h"
 #include "net/tcp_states.h"
+#include "net/tcp.h"
 #include "net/net_namespace.h"
 #include "net/netdevice.h"
 #include "net/stack.h"
@@ -287,21 +288,115 @@ int inet_dgram_connect(struct socket *sock, const struct sockaddr *uaddr, int ad
 
 /* Stream sockets: TCP brings connect, listen and accept; until then an
  * inet stream socket (none can be created yet) refuses them. */
+/* Still connecting: the handshake has not finished one way or the other. */
+static bool inet_connect_done(struct sock *sk)
+{
+	return !((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV));
+}
+
+/* After a failed or reset handshake: report the socket's error (ECONNREFUSED,
+ * ETIMEDOUT, EHOSTUNREACH ...) and leave it unconnected, as Linux's
+ * __inet_stream_connect does at sock_error. */
+static int inet_connect_failed(struct socket *sock, int flags)
+{
+	struct sock *sk = sock->sk;
+	int err = sock_error(sk);
+
+	if (!err)
+		err = -ECONNABORTED;
+	sock->state = SS_UNCONNECTED;
+	if (sk->sk_prot->disconnect && sk->sk_prot->disconnect(sk, flags))
+		sock->state = SS_DISCONNECTING;
+	return err;
+}
+
+/* Start the handshake if the socket is unconnected (-EINPROGRESS); report
+ * EALREADY / EISCONN by state otherwise. */
+static int inet_connect_start(struct socket *sock, const struct sockaddr *uaddr, int addr_len)
+{
+	struct sock *sk = sock->sk;
+	int err;
+
+	switch (sock->state) {
+	case SS_CONNECTED:
+		return -EISCONN;
+	case SS_CONNECTING:
+		return -EALREADY;
+	case SS_UNCONNECTED:
+		if (sk->sk_state != TCP_CLOSE)
+			return -EISCONN;
+		if (!sk->sk_prot->connect)
+			return -EOPNOTSUPP;
+		err = sk->sk_prot->connect(sk, uaddr, addr_len);
+		if (err < 0)
+			return err;
+		sock->state = SS_CONNECTING;
+		return -EINPROGRESS;
+	default:
+		return -EINVAL;
+	}
+}
+
+/*
+ * connect(2) on a stream socket (Linux's __inet_stream_connect): AF_UNSPEC
+ * disconnects; otherwise start the handshake, and unless the socket is
+ * non-blocking wait (SO_SNDTIMEO) until it completes. A non-blocking or
+ * timed-out connect returns EINPROGRESS (EALREADY while one is under way);
+ * the outcome is then read from SO_ERROR or a later connect.
+ */
 int inet_stream_connect(struct socket *sock, const struct sockaddr *uaddr, int addr_len,
 			int flags)
 {
 	struct sock *sk = sock->sk;
+	int err;
 
 	if (addr_len < (int)sizeof(uaddr->sa_family))
 		return -EINVAL;
-	return sk->sk_prot->connect ? sk->sk_prot->connect(sk, uaddr, addr_len) : -EOPNOTSUPP;
+	if (uaddr->sa_family == AF_UNSPEC) {
+		err = sk->sk_prot->disconnect ? sk->sk_prot->disconnect(sk, flags) : 0;
+		sock->state = err ? SS_DISCONNECTING : SS_UNCONNECTED;
+		return err;
+	}
+	err = inet_connect_start(sock, uaddr, addr_len);
+	if (err != -EINPROGRESS && err != -EALREADY)
+		return err;
+	if (!inet_connect_done(sk)) {
+		s64 timeo = sock_sndtimeo(sk, flags & O_NONBLOCK);
+
+		if (!timeo)
+			return err;
+		int w = sk_wait_event(sk, &timeo, inet_connect_done, false);
+		if (w == -EBADF || w == -EINTR)
+			return w;
+		if (!inet_connect_done(sk))
+			return err;   /* SO_SNDTIMEO ran out: still in progress */
+	}
+	/* Closed by RST, timeout, ICMP error, or disconnected under us. */
+	if (sk->sk_state == TCP_CLOSE)
+		return inet_connect_failed(sock, flags);
+	sock->state = SS_CONNECTED;
+	return 0;
 }
 
+/* listen(2): only an unconnected stream socket in CLOSE or LISTEN; a second
+ * listen just changes the backlog (already clamped to somaxconn). */
 int inet_listen(struct socket *sock, int backlog)
 {
+	struct sock *sk = sock->sk;
+	u8 old_state = sk->sk_state;
+	int err;
+
 	if (sock->state != SS_UNCONNECTED || sock->type != SOCK_STREAM)
 		return -EINVAL;
-	return -EOPNOTSUPP;
+	if (!((1 << old_state) & (TCPF_CLOSE | TCPF_LISTEN)))
+		return -EINVAL;
+	sk->sk_max_ack_backlog = backlog < 0 ? 0 : (u32)backlog;
+	if (old_state != TCP_LISTEN) {
+		err = inet_csk_listen_start(sk);
+		if (err)
+			return err;
+	}
+	return 0;
 }
 
 int inet_accept(struct socket *sock, struct socket *newsock, int flags)

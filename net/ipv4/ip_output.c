@@ -21,6 +21,7 @@
 #include "net/dst.h"
 #include "net/icmp.h"
 #include "net/inetdevice.h"
+#include "net/inet_sock.h"
 #include "net/net_namespace.h"
 #include "net/ip.h"
 #include "net/neighbour.h"
@@ -252,9 +253,29 @@ static u8 ip_select_ttl(struct net *net, const struct ip_tx_params *p, u32 daddr
 	return (u8)net->ipv4.sysctl_ip_default_ttl;
 }
 
+/*
+ * The IP ID (Linux's ip_select_ident_segs): a connected socket numbers its
+ * own packets from inet_id (random at connect/accept; TCP takes the value
+ * then steps, UDP steps then takes); other DF packets carry 0, and only
+ * packets that may be fragmented need the per-destination generator.
+ */
+static u16 ip_select_ident(struct net *net, struct sock *sk, u32 saddr, u32 daddr,
+			   u8 protocol, bool df)
+{
+	if (sk && inet_sk(sk)->inet_daddr) {
+		struct inet_sock *inet = inet_sk(sk);
+
+		return sk->sk_type == SOCK_STREAM ? inet->inet_id++ : ++inet->inet_id;
+	}
+	if (df)
+		return 0;
+	return ip_select_id(net, saddr, daddr, protocol);
+}
+
 /* Write the header in front of the transport header at skb->data. */
-static void ip_push_header(struct net *net, struct sk_buff *skb, const struct ip_tx_params *p,
-			   u32 saddr, u32 daddr, u8 protocol, bool df)
+static void ip_push_header(struct net *net, struct sock *sk, struct sk_buff *skb,
+			   const struct ip_tx_params *p, u32 saddr, u32 daddr, u8 protocol,
+			   bool df)
 {
 	struct ipv4_repr iph = {
 		.ihl = IPV4_MIN_HLEN,
@@ -267,10 +288,7 @@ static void ip_push_header(struct net *net, struct sk_buff *skb, const struct ip
 		.daddr = daddr,
 	};
 
-	if (df && p->pmtudisc >= IP_PMTUDISC_DO)
-		iph.id = 0;
-	else
-		iph.id = ip_select_id(net, saddr, daddr, protocol);
+	iph.id = ip_select_ident(net, sk, saddr, daddr, protocol, df);
 	skb_push(skb, IPV4_MIN_HLEN);
 	skb_reset_network_header(skb);
 	ipv4_emit(&iph, skb->data);
@@ -305,7 +323,7 @@ int ip_send_routed(struct net *net, struct sock *sk, struct sk_buff *skb, struct
 		return -ENOBUFS;
 	}
 	skb_set_transport_header(skb, 0);
-	ip_push_header(net, skb, p, saddr ? saddr : inet_select_addr(dev, daddr, RT_SCOPE_UNIVERSE), daddr, protocol, df);
+	ip_push_header(net, sk, skb, p, saddr ? saddr : inet_select_addr(dev, daddr, RT_SCOPE_UNIVERSE), daddr, protocol, df);
 	memset(IPCB(skb), 0, sizeof(struct inet_skb_parm));
 	skb->priority = p->priority;
 	skb->mark = p->mark;

@@ -32,6 +32,8 @@ extern const struct conf_case conf_cases_udp[];
 extern const struct conf_case conf_cases_ip[];
 extern const struct conf_case conf_cases_ping[];
 extern const struct conf_case conf_cases_poll[];
+extern const struct conf_case conf_cases_tcp[];    /* cases_tcp.c */
+extern const struct conf_case conf_cases_epoll[];  /* cases_epoll.c */
 
 /* The name of the case running in this process (the prefix of each line). */
 extern const char *conf_case_name;

@@ -26,6 +26,7 @@
 static const struct conf_case *const conf_tables[] = {
 	conf_cases_socket, conf_cases_sockopt, conf_cases_udp,
 	conf_cases_ip,     conf_cases_ping,    conf_cases_poll,
+	conf_cases_tcp,    conf_cases_epoll,
 };
 
 static int selected(const char *name, int argc, char **argv)

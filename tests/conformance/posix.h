@@ -32,6 +32,8 @@
 #include <netinet/in.h>
 #include <netinet/ip_icmp.h>
 #include <sys/ioctl.h>
+#include <sys/epoll.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/uio.h>
@@ -113,6 +115,13 @@ __attribute__((noreturn)) void conf_missing(const char *fn);
 #define fcntl(...)               CONF_TN(tn_fcntl)(conf_st, __VA_ARGS__)
 #define ioctl(...)               CONF_TN(tn_ioctl)(conf_st, __VA_ARGS__)
 #define poll(f, n, t)            CONF_TN(tn_poll)(conf_st, f, n, t)
+/* The epoll calls are plain references (no weak fallback): every library
+ * that has cases_epoll.c to run defines them. */
+#define epoll_create(n)          tn_epoll_create(conf_st, n)
+#define epoll_create1(f)         tn_epoll_create1(conf_st, f)
+#define epoll_ctl(e, o, fd, ev)  tn_epoll_ctl(conf_st, e, o, fd, ev)
+#define epoll_wait(e, ev, n, t)  tn_epoll_wait(conf_st, e, ev, n, t)
+#define select(n, r, w, x, t)    tn_select(conf_st, n, r, w, x, t)
 
 #endif /* CONF_TUXNET */
 #endif

@@ -41,7 +41,9 @@ static void test_send_to_neighbour_then_header_byte_exact(void **state)
 	assert_int_equal(send_to(&w, PEER_IP, 8, NULL), 0);
 	skb = testdev_pop_tx(w.eth0);
 	assert_non_null(skb);
+	/* DF and no connected socket: ID 0, as Linux's ip_select_ident_segs. */
 	id = get_be16(skb->data + ETH_HLEN + 4);
+	assert_int_equal(id, 0);
 	tn_test_hex("02 00 00 00 00 aa  02 00 00 00 00 02  08 00"
 		    "45 00 00 1c  00 00 40 00  40 fd 00 00  0a 00 00 01  0a 00 00 02",
 		    want, sizeof(want));
@@ -53,13 +55,20 @@ static void test_send_to_neighbour_then_header_byte_exact(void **state)
 	assert_memory_equal(skb->data, want, sizeof(want));
 	consume_skb(skb);
 
-	/* The same destination's generator counts on. */
-	assert_int_equal(send_to(&w, PEER_IP, 8, NULL), 0);
+	/* Packets that may be fragmented take the destination's generator,
+	 * which counts on. */
+	struct ip_tx_params dont = { .pmtudisc = IP_PMTUDISC_DONT };
+	assert_int_equal(send_to(&w, PEER_IP, 8, &dont), 0);
+	skb = testdev_pop_tx(w.eth0);
+	id = get_be16(skb->data + ETH_HLEN + 4);
+	assert_int_equal(get_be16(skb->data + ETH_HLEN + 6) & IP_DF, 0);
+	consume_skb(skb);
+	assert_int_equal(send_to(&w, PEER_IP, 8, &dont), 0);
 	skb = testdev_pop_tx(w.eth0);
 	assert_int_equal(get_be16(skb->data + ETH_HLEN + 4), (u16)(id + 1));
 	consume_skb(skb);
-	assert_int_equal(ip_mib(&w, IPSTATS_MIB_OUTPKTS), 2);
-	assert_int_equal(ip_mib(&w, IPSTATS_MIB_OUTOCTETS), 56);
+	assert_int_equal(ip_mib(&w, IPSTATS_MIB_OUTPKTS), 3);
+	assert_int_equal(ip_mib(&w, IPSTATS_MIB_OUTOCTETS), 84);
 	ip_world_free(&w);
 }
 

@@ -186,6 +186,36 @@ int do_netstat(struct tn_cmd_ctx *ctx, int argc, char **argv, FILE *out);
 /* nstat's per-run history (nstat.c). */
 void tn_nstat_history_free(struct tn_cmd_ctx *ctx);
 
+/* ---- TCP tools (sockjob.c, nc_tcp.c, iperf3.c, ss.c, synflood.c) ------ */
+
+struct socket;
+
+/* Stream integrity digest: FNV-1a 64 of the bytes and their count. */
+struct tn_digest {
+	u64 h;
+	u64 bytes;
+};
+void tn_digest_init(struct tn_digest *d);
+void tn_digest_update(struct tn_digest *d, const void *p, size_t n);
+/* The bytes a sender generates at stream offset off (deterministic). */
+void tn_stream_pattern(u64 off, u8 *buf, size_t n);
+/* Kernel-side TCP sockets for jobs: non-blocking, retried from job polls. */
+int tn_sockjob_open(struct net *net, struct socket **sock);
+int tn_sockjob_bind(struct socket *sock, u32 addr, u16 port);
+int tn_sockjob_connect(struct socket *sock, u32 addr, u16 port);
+int tn_sockjob_listen(struct socket *sock, u32 addr, u16 port, int backlog);
+int tn_sockjob_connected(struct socket *sock);
+struct socket *tn_sockjob_accept(struct socket *listener, int *err);
+ssize_t tn_sockjob_send(struct socket *sock, const void *buf, size_t len);
+ssize_t tn_sockjob_recv(struct socket *sock, void *buf, size_t len);
+u16 tn_sockjob_name(struct socket *sock, bool peer, char *addr);
+
+/* nc without -u (nc.c dispatches here). */
+int do_nc_tcp(struct tn_cmd_ctx *ctx, int argc, char **argv, FILE *out);
+int do_iperf3(struct tn_cmd_ctx *ctx, int argc, char **argv, FILE *out);
+int do_ss(struct tn_cmd_ctx *ctx, int argc, char **argv, FILE *out);
+int do_synflood(struct tn_cmd_ctx *ctx, int argc, char **argv, FILE *out);
+int do_connect_many(struct tn_cmd_ctx *ctx, int argc, char **argv, FILE *out);
 
 /* ---- ip(8) objects (tools/cmd/ip*.c) ---------------------------------- */
 

@@ -380,10 +380,8 @@ int do_nc(struct tn_cmd_ctx *ctx, int argc, char **argv, FILE *out)
 	struct nc_job *nj;
 	int status;
 
-	if (!nc_wants_udp(argc, argv)) {
-		tn_cmd_err(ctx, "nc: TCP mode needs TCP, which is not built yet; use -u");
-		return 2;
-	}
+	if (!nc_wants_udp(argc, argv))
+		return do_nc_tcp(ctx, argc, argv, out);
 	nj = calloc(1, sizeof(*nj));
 
 	if (!nj) {
