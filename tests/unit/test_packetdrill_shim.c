@@ -46,8 +46,14 @@
 #define PEER_TSVAL 5000u
 #define USEC 1000000ll
 
-/* packetdrill's dlopen flags; sanitizer runtimes refuse RTLD_DEEPBIND. */
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+/* packetdrill's dlopen flags; sanitizer runtimes refuse RTLD_DEEPBIND. gcc
+ * says so with __SANITIZE_*__, clang with __has_feature. */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define TN_PD_SANITIZED 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__) || defined(TN_PD_SANITIZED)
 #define PD_DLOPEN_FLAGS (RTLD_NOW | RTLD_LOCAL)
 #else
 #define PD_DLOPEN_FLAGS (RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND)
