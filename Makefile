@@ -9,7 +9,7 @@ CMAKE_ARGS ?=
 CTEST_ARGS  = --output-on-failure -j$(JOBS)
 
 .PHONY: all deps build asan tsan fuzz-build test test-fast test-asan test-tsan \
-        fuzz-smoke fuzz demo install clean
+        fuzz-smoke fuzz demo install clean bench bench-quick bench-build
 
 all: build
 
@@ -79,3 +79,27 @@ install: build
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD) $(FUZZ_BUILD)
+
+# Benchmarks beside the Linux kernel (bench/run.sh, docs/performance.md):
+# the library in BENCH_BUILD (RelWithDebInfo), the bench programs in
+# BENCH_BUILD/bench, iperf3 for Linux's bulk figures. Linux's side needs root
+# (it runs between network namespaces the script creates and removes).
+# BENCH_LIB_CFLAGS adds compiler flags for the benchmark's build of the
+# library (e.g. -march=native); bench/ itself is always -Werror.
+BENCH_BUILD      ?= build-bench
+BENCH_LIB_CFLAGS ?=
+BENCH_ARGS       ?=
+
+bench-build: deps
+	@command -v iperf3 >/dev/null || bash scripts/deps.sh bench
+	@cmake -S . -B $(BENCH_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	       "-DCMAKE_C_FLAGS=$(BENCH_LIB_CFLAGS)" >/dev/null
+	@cmake --build $(BENCH_BUILD) -j$(JOBS) --target tuxnet_static tuxnet
+	@cmake -S bench -B $(BENCH_BUILD)/bench -DTN_LIB_DIR=$(abspath $(BENCH_BUILD)) >/dev/null
+	@cmake --build $(BENCH_BUILD)/bench -j$(JOBS)
+
+bench: bench-build
+	@bash bench/run.sh $(BENCH_ARGS) $(BENCH_BUILD)
+
+bench-quick: bench-build
+	@bash bench/run.sh --quick $(BENCH_ARGS) $(BENCH_BUILD)

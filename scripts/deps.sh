@@ -4,6 +4,8 @@
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config clang libclang-rt-14-dev
       libcmocka-dev libpcap-dev tshark iproute2 iputils-ping procps)
+# `deps.sh bench` (make bench): also Debian's iperf3, Linux's bulk figures.
+[ "${1:-}" = bench ] && pkgs+=(iperf3)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

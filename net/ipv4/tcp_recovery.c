@@ -272,6 +272,30 @@ static int tcp_sack_filter_blocks(struct sock *sk, const struct sk_buff *ack_skb
 	return used;
 }
 
+/* Blocks come most recent first; tag them in sequence order, as Linux
+ * does (tcp_sacktag_write_queue sorts them): a block below one tagged in
+ * the same ACK is not reordering. Returns where block 0 went. */
+static int tcp_sack_sort_blocks(struct tcp_sack_block *sp, int used)
+{
+	int first = 0;
+
+	for (int i = used - 1; i > 0; i--) {
+		for (int j = 0; j < i; j++) {
+			if (after(sp[j].start_seq, sp[j + 1].start_seq)) {
+				struct tcp_sack_block tmp = sp[j];
+
+				sp[j] = sp[j + 1];
+				sp[j + 1] = tmp;
+				if (j == first)
+					first = j + 1;
+				else if (j + 1 == first)
+					first = j;
+			}
+		}
+	}
+	return first;
+}
+
 /*
  * RFC 2018 / RFC 6675 "Update()": record each SACK block of the ACK on the
  * retransmit queue. Returns FLAG_DATA_SACKED / FLAG_DSACKING_ACK /
@@ -284,7 +308,7 @@ int tcp_sacktag_write_queue(struct sock *sk, const struct sk_buff *ack_skb, u32 
 	/* Zeroed: only the first n are read, but gcc -O2 cannot see that. */
 	struct tcp_sack_block sp[TCP_SACK_OPT_MAX_BLOCKS] = { { 0, 0 } };
 	bool found_dup, dup_first;
-	int n, used, i;
+	int n, used, i, first;
 
 	state->flag = 0;
 	state->reord = tp->snd_nxt;
@@ -298,8 +322,10 @@ int tcp_sacktag_write_queue(struct sock *sk, const struct sk_buff *ack_skb, u32 
 	if (!tp->packets_out)
 		return state->flag;
 	used = tcp_sack_filter_blocks(sk, ack_skb, sp, n, found_dup, prior_snd_una, &dup_first);
+	first = tcp_sack_sort_blocks(sp, used);
 	for (i = 0; i < used; i++)
-		tcp_sacktag_block(sk, state, sp[i].start_seq, sp[i].end_seq, !i && dup_first);
+		tcp_sacktag_block(sk, state, sp[i].start_seq, sp[i].end_seq,
+				  dup_first && i == first);
 	if (before(state->reord, tp->snd_nxt) && tcp_is_sack(tp))
 		tcp_check_sack_reordering(sk, state->reord, 0);
 	return state->flag;
@@ -607,9 +633,12 @@ static bool tcp_try_undo_recovery(struct sock *sk)
 	}
 	if (tp->snd_una == tp->high_seq && tcp_is_reno(tp)) {
 		/* RFC 6582 4: hold the state until something above high_seq
-		 * is ACKed, against false fast retransmits. */
-		if (!tcp_any_retrans_done(sk))
-			tp->retrans_stamp = 0;
+		 * is ACKed, against false fast retransmits. retrans_stamp
+		 * stays: zeroed here, the next ACK would find "nothing was
+		 * retransmitted" (tcp_packet_delayed) and undo a real
+		 * reduction (the non-SACK spurious-undo bug Linux fixed in
+		 * 2025: "tcp: fix tcp_packet_delayed() for
+		 * tcp_is_non_sack_preventing_reopen() behavior"). */
 		return true;
 	}
 	tcp_set_ca_state(sk, TCP_CA_Open);

@@ -1,0 +1,322 @@
+#!/bin/bash
+# Benchmarks side by side with the Linux kernel: every case run several times
+# by tuxnet (bench-tuxnet: one process, two namespaces over an in-process
+# veth) and by Linux (bench-libc, the same C program, and iperf3 for bulk
+# throughput, between two network namespaces this script creates over a
+# veth pair), once pinned to one core (taskset -c 0) and once across two
+# cores; the table compares tuxnet with Linux's better figure.
+#
+#   bench/run.sh [--quick] [--big] [BUILD_DIR]      (BUILD_DIR: build-bench)
+#
+# Each figure is the median of the runs, with min-max beside it. Nothing
+# here judges a figure: it is a program that prints them.
+#
+# Network safety: Linux's side runs only between the namespaces
+# tnbench-PID-cli and tnbench-PID-srv, made fresh for every run (so no
+# TIME-WAIT or memory is carried from one run to the next), with addresses
+# only inside them (10.77.0.1/24, 10.77.0.2/24), and deleted after each run,
+# on exit and on failure (trap). Nothing touches the root namespace. Every
+# program is bounded in time (its own alarm, and timeout(1) here) and count.
+set -u
+
+quick=0 big=0 build=build-bench
+for a in "$@"; do
+	case $a in
+	--quick) quick=1 ;;
+	--big) big=1 ;;
+	-h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+	*) build=$a ;;
+	esac
+done
+here=$(cd "$(dirname "$0")" && pwd)
+tn=$build/bench/bench-tuxnet
+libc=$build/bench/bench-libc
+tool=$build/tuxnet
+for f in "$tn" "$libc" "$tool"; do
+	[ -x "$f" ] || { echo "run.sh: $f is missing (make bench builds it)" >&2; exit 1; }
+done
+
+if [ $quick = 1 ]; then
+	runs=3 secs=0.5 bulk_secs=1 idle_n=10000 ephem_n=8192 crr_cap=20000
+else
+	runs=5 secs=3 bulk_secs=3 idle_n=100000 ephem_n=0 crr_cap=30000
+fi
+[ $big = 1 ] && idle_n=1000000
+
+ns_cli=tnbench-$$-cli
+ns_srv=tnbench-$$-srv
+tmp=$(mktemp -d /tmp/tnbench.XXXXXX)
+world_down() {
+	ip netns del "$ns_cli" 2>/dev/null
+	ip netns del "$ns_srv" 2>/dev/null
+	return 0
+}
+cleanup() {
+	jobs -p | xargs -r kill 2>/dev/null
+	world_down
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+linux=1 linux_why=""
+if [ "$(id -u)" -ne 0 ]; then
+	linux=0 linux_why="not root: cannot create network namespaces"
+elif ! ip netns add "$ns_cli" 2>/dev/null; then
+	linux=0 linux_why="ip netns add failed"
+fi
+world_down
+
+# Two namespaces joined by a veth pair made inside the first; Linux's TCP
+# buffer defaults (a namespace may inherit the host's tuning).
+world_up() {
+	local mtu=$1
+	world_down
+	ip netns add "$ns_cli" && ip netns add "$ns_srv" &&
+	ip -n "$ns_cli" link add veth0 type veth peer name veth1 netns "$ns_srv" &&
+	ip -n "$ns_cli" link set veth0 mtu "$mtu" &&
+	ip -n "$ns_srv" link set veth1 mtu "$mtu" &&
+	ip -n "$ns_cli" addr add 10.77.0.1/24 dev veth0 &&
+	ip -n "$ns_srv" addr add 10.77.0.2/24 dev veth1 &&
+	ip -n "$ns_cli" link set veth0 up && ip -n "$ns_srv" link set veth1 up &&
+	ip -n "$ns_cli" link set lo up && ip -n "$ns_srv" link set lo up || return 1
+	local ns
+	for ns in "$ns_cli" "$ns_srv"; do
+		ip netns exec "$ns" sysctl -q -w net.ipv4.tcp_rmem="4096 131072 6291456" \
+			net.ipv4.tcp_wmem="4096 16384 4194304" 2>/dev/null
+	done
+	return 0
+}
+
+# The value of RESULT KEY in a program's output.
+result_of() { awk -v k="$1" '$1 == "RESULT" && $2 == k { print $3 }'; }
+
+# Run one program `runs` times (or $2 times); print the values of KEY, one
+# per line. A failed run prints nothing (its stderr goes to the log).
+#   tn_runs KEY N ARGS...
+tn_runs() {
+	local key=$1 n=$2 i
+	shift 2
+	for ((i = 0; i < n; i++)); do
+		timeout 1800 "$tn" "$@" 2>>"$tmp/log" | tee -a "$tmp/out" | result_of "$key"
+	done
+}
+#   linux_runs KEY N CPUS MTU ARGS...
+linux_runs() {
+	local key=$1 n=$2 cpus=$3 mtu=$4 i
+	shift 4
+	for ((i = 0; i < n; i++)); do
+		world_up "$mtu" || { echo "run.sh: could not build the namespaces" >&2; return; }
+		BENCH_NS_CLI=$ns_cli BENCH_NS_SRV=$ns_srv timeout 1800 taskset -c "$cpus" \
+			"$libc" "$@" 2>>"$tmp/log" | tee -a "$tmp/out" | result_of "$key"
+		world_down
+	done
+}
+# iperf3 between the namespaces: Gbit/s received. SPEC is "0" (both on core
+# 0) or "0,1" (client on 0, server on 1).
+#   iperf_runs N SPEC MTU STREAMS
+iperf_runs() {
+	local n=$1 spec=$2 mtu=$3 streams=$4 i c s
+	c=0 s=0
+	[ "$spec" = "0,1" ] && s=1
+	for ((i = 0; i < n; i++)); do
+		world_up "$mtu" || return
+		ip netns exec "$ns_srv" taskset -c $s iperf3 -s -1 -B 10.77.0.2 -p 5299 \
+			>/dev/null 2>&1 &
+		local pid=$!
+		for _ in 1 2 3 4 5 6 7 8 9 10; do
+			ip netns exec "$ns_srv" ss -ltn 2>/dev/null | grep -q ':5299 ' && break
+			sleep 0.1
+		done
+		ip netns exec "$ns_cli" timeout $((bulk_secs + 30)) taskset -c $c \
+			iperf3 -c 10.77.0.2 -p 5299 -t "$bulk_secs" -P "$streams" -J 2>>"$tmp/log" |
+			python3 -c 'import json,sys
+try: print(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"] / 1e9)
+except Exception: pass'
+		kill "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+		world_down
+	done
+}
+
+# "median min max" of the numbers on stdin; nothing if there are none.
+stats() {
+	sort -g | awk '{ a[NR] = $1 } END {
+		if (NR == 0) exit
+		m = NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2
+		print m, a[1], a[NR] }'
+}
+fmt() { awk -v v="$1" 'BEGIN { if (v >= 1000) printf "%.0f", v; else if (v >= 10) printf "%.1f", v; else printf "%.3g", v }'; }
+cell() {   # "median (min-max)" from "m lo hi"
+	[ -z "$1" ] && { echo "-"; return; }
+	set -- $1
+	echo "$(fmt "$1") ($(fmt "$2")-$(fmt "$3"))"
+}
+
+rows=()
+# row WORK UNIT BETTER(high|low) TN_STATS LINUX1_STATS LINUX2_STATS [NOTE]
+row() {
+	local work=$1 unit=$2 better=$3 t=$4 l1=$5 l2=$6 note=${7:-}
+	local best="" which="" ratio="n/a"
+	if [ -n "$l1" ] || [ -n "$l2" ]; then
+		read -r best which < <(awk -v a="${l1%% *}" -v b="${l2%% *}" -v hb="$better" 'BEGIN {
+			if (a == "") { print b, "2c"; exit }
+			if (b == "") { print a, "1c"; exit }
+			if ((hb == "high") == (a + 0 >= b + 0)) print a, "1c"; else print b, "2c" }')
+	fi
+	local lcell
+	if [ "$which" = 1c ]; then lcell="$(cell "$l1") [1 core]"
+	elif [ "$which" = 2c ]; then lcell="$(cell "$l2") [2 cores]"
+	else lcell=${note:-n/a}; note=""
+	fi
+	if [ -n "$t" ] && [ -n "$best" ]; then
+		ratio=$(awk -v t="${t%% *}" -v l="$best" 'BEGIN { if (l > 0) printf "%.2f", t / l; else print "n/a" }')
+	fi
+	local tcell
+	tcell=$([ -n "$t" ] && cell "$t" || echo "failed (see log)")
+	rows+=("$work|$unit ($better)|$tcell|$lcell|$ratio${note:+  $note}")
+	printf '  %-34s %-28s %-36s %s\n' "$work" "$tcell" "$lcell" "$ratio" >&2
+}
+na_row() { rows+=("$1|-|n/a ($2)|n/a|-"); printf '  %-34s n/a (%s)\n' "$1" "$2" >&2; }
+
+# Linux's two placements of one C-program case.
+#   both KEY MTU ARGS...  -> sets L1 and L2
+both() {
+	local key=$1 mtu=$2
+	shift 2
+	L1="" L2=""
+	[ $linux = 1 ] || return
+	L1=$(linux_runs "$key" $runs 0 "$mtu" "$@" | stats)
+	L2=$(linux_runs "$key" $runs 0,1 "$mtu" "$@" | stats)
+}
+
+start=$(date +%s)
+echo "== tuxnet benchmarks beside Linux: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs," \
+	"$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), kernel $(uname -r)" >&2
+echo "== $runs runs per figure, ${secs}s per timed run; mode: $([ $quick = 1 ] && echo quick || echo full)$([ $big = 1 ] && echo ', big')" >&2
+[ $linux = 1 ] || echo "== Linux side skipped: $linux_why" >&2
+
+# 1. Bulk throughput.
+for mtu in 1500 65535; do
+	for p in 1 4; do
+		T=$(tn_runs bulk_gbps $runs bulk -t "$bulk_secs" -P $p -m $mtu | stats)
+		L1="" L2=""
+		if [ $linux = 1 ] && command -v iperf3 >/dev/null; then
+			L1=$(iperf_runs $runs 0 $mtu $p | stats)
+			L2=$(iperf_runs $runs 0,1 $mtu $p | stats)
+		fi
+		row "TCP bulk, $p stream(s), MTU $mtu" "Gbit/s" high "$T" "$L1" "$L2" \
+			"$(command -v iperf3 >/dev/null || echo 'n/a (no iperf3: scripts/deps.sh)')"
+		if [ $quick = 0 ]; then
+			both bulk_gbps $mtu bulk -t "$bulk_secs" -P $p
+			row "  same C program on Linux" "Gbit/s" high "$T" "$L1" "$L2"
+		fi
+	done
+done
+
+# 2. Request/response.
+# One set of runs gives both figures: the latency is 1/rate of the same runs.
+T=$(tn_runs rr_tps $runs rr -t "$secs" | stats)
+both rr_tps 1500 rr -t "$secs"
+row "TCP 1-byte request/response" "trans/s" high "$T" "$L1" "$L2"
+inv() { [ -n "$1" ] && set -- $1 && awk -v m="$1" -v a="$2" -v b="$3" 'BEGIN { print 1e6 / m, 1e6 / b, 1e6 / a }'; }
+row "  mean round-trip latency" "us" low "$(inv "$T")" "$(inv "$L1")" "$(inv "$L2")"
+
+# 3. Connect/request/response/close.
+T=$(tn_runs crr_cps $runs crr -t "$secs" -n $crr_cap | stats)
+both crr_cps 1500 crr -t "$secs" -n $crr_cap
+row "TCP connect/req/resp/close (CRR)" "conn/s" high "$T" "$L1" "$L2"
+
+# 4. Memory per idle ESTABLISHED socket.
+mruns=$([ $quick = 1 ] && echo 1 || echo 3)
+: > "$tmp/out"
+T=$(tn_runs idle_rss_per_sock $mruns idle -n $idle_n | stats)
+sizes=$(awk '$1 == "RESULT" && $2 ~ /^sizeof_/ { sub(/^sizeof_/, "", $2); printf "%s %s, ", $2, $3 }' "$tmp/out")
+: > "$tmp/out"
+both kmem_listed_per_sock 1500 idle -n $idle_n
+row "memory per idle socket, $idle_n conns" "bytes" low "$T" "$L1" "$L2"
+objs=$(awk '$1 == "RESULT" && $2 ~ /^objsize_/ { sub(/^objsize_/, "", $2); if (!seen[$2]++) printf "%s %s, ", $2, $3 }' "$tmp/out")
+per=$(awk '$1 == "RESULT" && $2 ~ /^kmem_.*_per_sock$/ { k = $2; sub(/^kmem_/, "", k); sub(/_per_sock$/, "", k); s[k] += $3; n[k]++ }
+	END { for (k in s) printf "%s %.0f, ", k, s[k] / n[k] }' "$tmp/out")
+echo "   tuxnet sizeof: ${sizes%, }" >&2
+[ -n "$objs" ] && echo "   Linux slab object sizes: ${objs%, }" >&2
+[ -n "$per" ] && echo "   Linux slab growth per socket (mean of runs): ${per%, }" >&2
+
+# 5. Most concurrent connections.
+if [ $big = 1 ]; then
+	T=$(tn_runs maxconn_conns 1 maxconn -t 300 | stats)
+	L1=""
+	[ $linux = 1 ] && L1=$(linux_runs maxconn_conns 1 0,1 1500 maxconn -t 300 | stats)
+	row "most concurrent connections" "conns" high "$T" "" "$L1"
+else
+	na_row "most concurrent connections" "--big only"
+fi
+
+# 6. connect() as the ephemeral range fills.
+eruns=$([ $quick = 1 ] && echo 1 || echo 3)
+erange=$([ "$ephem_n" = 0 ] && echo 28232 || echo "$ephem_n")
+: > "$tmp/out"
+tn_runs none $eruns ephemeral -n "$ephem_n" >/dev/null
+cp "$tmp/out" "$tmp/ephem-tn"
+: > "$tmp/out"
+if [ $linux = 1 ]; then
+	linux_runs none $eruns 0 1500 ephemeral -n "$ephem_n" >/dev/null
+	cp "$tmp/out" "$tmp/ephem-l1"
+	: > "$tmp/out"
+	linux_runs none $eruns 0,1 1500 ephemeral -n "$ephem_n" >/dev/null
+	cp "$tmp/out" "$tmp/ephem-l2"
+fi
+for pct in 0 50 90 99; do
+	k=ephem_connect_us_$pct
+	T=$(result_of $k < "$tmp/ephem-tn" | stats)
+	L1=$([ -f "$tmp/ephem-l1" ] && result_of $k < "$tmp/ephem-l1" | stats)
+	L2=$([ -f "$tmp/ephem-l2" ] && result_of $k < "$tmp/ephem-l2" | stats)
+	row "connect(), $pct% of $erange ports used" "us" low "$T" "$L1" "$L2"
+done
+
+# 7. UDP.
+T=$(tn_runs udp_rx_pps $runs udp -t "$secs" | stats)
+both udp_rx_pps 1500 udp -t "$secs"
+row "UDP 64-byte datagrams received" "dgram/s" high "$T" "$L1" "$L2"
+
+# 8. epoll.
+if grep -q 'tn_epoll_wait' "$here/../include/tuxnet/tuxnet.h"; then
+	na_row "epoll vs thread/conn, 10,000 conns" "tn_epoll_wait is declared now; the case is not written yet"
+else
+	na_row "epoll vs thread/conn, 10,000 conns" "no tn_epoll_* yet"
+fi
+
+# 9. Virtual time: 60 s of iperf3 over a 100 ms RTT, 1 % loss link.
+vt=()
+for ((i = 0; i < runs; i++)); do
+	s0=$(date +%s%N)
+	timeout 600 "$tool" run "$here/vt-60s.tn" > "$tmp/vt.txt" 2>&1 || continue
+	vt+=("$(awk -v a="$s0" -v b="$(date +%s%N)" 'BEGIN { print (b - a) / 1e9 }')")
+done
+T=$(printf '%s\n' "${vt[@]}" | grep . | stats)
+rate=$(awk '/receiver/ { r = $(NF - 2) " " $(NF - 1) } END { print r }' "$tmp/vt.txt")
+vtnote="60 s (real time); netem $(modinfo sch_netem >/dev/null 2>&1 || echo 'is not in this kernel, so not run')"
+rows+=("virtual time: 60 s at 100 ms RTT, 1% loss|s (low)|$(cell "$T")|$vtnote|$(awk -v t="${T%% *}" 'BEGIN { if (t > 0) printf "%.4f", t / 60 }')")
+printf '  %-34s %-28s %s (tuxnet moved %s)\n' "virtual time, 60 s scenario" "$(cell "$T") s" "$vtnote" "$rate" >&2
+
+# 10. TAP.
+na_row "TAP path, iperf3 both ways" "no TAP driver yet"
+
+# ---- the table -----------------------------------------------------------
+echo
+echo "| work | unit (better) | tuxnet median (min-max) | Linux median (min-max) [placement] | tuxnet/Linux |"
+echo "|---|---|---|---|---|"
+for r in "${rows[@]}"; do
+	IFS='|' read -r a b c d e <<<"$r"
+	echo "| $a | $b | $c | $d | $e |"
+done
+echo
+echo "tuxnet sizeof (bytes): ${sizes%, }"
+[ -n "$objs" ] && echo "Linux slab object sizes (bytes): ${objs%, }"
+[ -n "$per" ] && echo "Linux slab growth per idle socket (bytes): ${per%, }"
+[ -n "$rate" ] && echo "Virtual-time scenario: tuxnet's iperf3 receiver line ends in $rate"
+echo "Runs: $runs per figure (memory $mruns, ephemeral $eruns); total $(( $(date +%s) - start )) s."
+if [ -s "$tmp/log" ]; then
+	echo "Messages from the runs:"
+	sort "$tmp/log" | uniq -c | sed 's/^/  /' | head -20
+fi
