@@ -32,6 +32,7 @@
 #include "net/skbuff.h"
 #include <errno.h>
 #include "net/ipv4/tcp_input.h"
+#include "net/wire/tcp.h"
 #include "net/dst.h"
 #include "net/netdevice.h"
 #include "net/net_namespace.h"
@@ -42,20 +43,7 @@
 #define TCP_HDR_MIN 20
 #define TCP_TIMEOUT_MIN 2u       /* jiffies: re-send a SYN that met an old RST */
 
-/* TCP option kinds and lengths (RFC 9293 3.2, RFC 7323, RFC 2018). */
-#define TCPOPT_EOL 0
-#define TCPOPT_NOP 1
-#define TCPOPT_MSS 2
-#define TCPOPT_WINDOW 3
-#define TCPOPT_SACK_PERM 4
-#define TCPOPT_SACK 5
-#define TCPOPT_TIMESTAMP 8
-#define TCPOLEN_MSS 4
-#define TCPOLEN_WINDOW 3
-#define TCPOLEN_SACK_PERM 2
-#define TCPOLEN_TIMESTAMP 10
-#define TCPOLEN_SACK_BASE 2
-#define TCPOLEN_SACK_PERBLOCK 8
+/* TCP option kinds and lengths: include/net/wire/tcp.h. */
 
 /* ---- the received header ------------------------------------------------
  * Read-only accessors over the header tcp_v4_rcv checked (doff >= 5 and

@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "net/tcp.h"
+#include "net/wire/tcp.h"
 #include "net/checksum.h"
 #include "net/dst.h"
 #include "net/inetdevice.h"
@@ -36,23 +37,8 @@
 #include "net/netdevice.h"
 #include "net/route.h"
 
-/* Option kinds and lengths (RFC 9293 3.2, RFC 7323, RFC 2018). */
-#define TCPOPT_NOP 1
-#define TCPOPT_MSS 2
-#define TCPOPT_WINDOW 3
-#define TCPOPT_SACK_PERM 4
-#define TCPOPT_SACK 5
-#define TCPOPT_TIMESTAMP 8
-#define TCPOLEN_MSS 4
-#define TCPOLEN_WINDOW 3
-#define TCPOLEN_SACK_PERM 2
-#define TCPOLEN_TIMESTAMP 10
-#define TCPOLEN_TSTAMP_ALIGNED 12
-#define TCPOLEN_WSCALE_ALIGNED 4
-#define TCPOLEN_SACKPERM_ALIGNED 4
-#define TCPOLEN_SACK_BASE 2
+/* Option kinds and lengths: include/net/wire/tcp.h. */
 #define TCPOLEN_SACK_BASE_ALIGNED 4
-#define TCPOLEN_SACK_PERBLOCK 8
 #define TCPOLEN_MSS_ALIGNED 4
 #define MAX_TCP_OPTION_SPACE 40
 #define TCP_HDR_LEN 20
