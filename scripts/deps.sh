@@ -2,10 +2,11 @@
 # Install what building and testing tuxnet needs on Debian. As root it runs
 # apt-get; otherwise it prints the exact command and fails.
 set -euo pipefail
+# Build and test tools, and the Linux peers the interoperability tests and
+# benchmarks talk to (ping, curl, nc, iperf3, python3's http.server).
 pkgs=(build-essential cmake pkg-config clang libclang-rt-14-dev
-      libcmocka-dev libpcap-dev tshark iproute2 iputils-ping procps)
-# `deps.sh bench` (make bench): also Debian's iperf3, Linux's bulk figures.
-[ "${1:-}" = bench ] && pkgs+=(iperf3)
+      libcmocka-dev libpcap-dev tshark iproute2 iputils-ping procps
+      iperf3 curl netcat-openbsd python3)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -13,9 +13,14 @@
  * A scenario stops at its first failing line, with "FILE:LINE: " in front of
  * the message and the line's exit status as the tool's. It never touches the
  * host's network: every namespace, device and address lives inside the
- * stack this process creates.
+ * stack this process creates -- except a TAP device (`ip link add NAME type
+ * tap hostdev HOST`, --realtime only), whose host side appears in the
+ * namespace the process runs in. A scenario with one keeps serving at its
+ * end while any job (httpd &, nc -l &, iperf3 -s &) is alive, until SIGINT
+ * or SIGTERM; then jobs stop and the stack, TAP included, is torn down.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +33,32 @@
 extern const char tn_demo_script[];
 
 #define DEMO_NAME "routed-pmtu.tn"
+
+/* The signal that asked the run to end (SIGINT, SIGTERM), 0 until then. The
+ * one file-scope variable of the tool: a handler can reach nothing else. */
+static volatile sig_atomic_t run_interrupted;
+
+static void on_signal(int sig)
+{
+	run_interrupted = sig;
+}
+
+/* SIGINT/SIGTERM end the run cleanly: the loop notices the flag, stops the
+ * jobs and destroys the stack (a TAP's host side goes with it). No
+ * SA_RESTART, so a sleep in poll() returns at once. The handler stays: a
+ * signal repeated (timeout(1) sends one to the child and one to its
+ * process group) must not kill the process halfway through the teardown. */
+static void catch_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sa.sa_flags = 0;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
 
 /* How a run is made. */
 struct run_opts {
@@ -61,7 +92,11 @@ static int tool_run_text(const char *text, const char *name, const struct run_op
 	tn_stack_lock(st);
 	tn_cmd_ctx_init(&ctx, st, stdout, err);
 	ctx.trace = o->trace;
+	ctx.interrupted = &run_interrupted;
 	status = tn_cmd_run_script(&ctx, text, name);
+	/* With a TAP the world outside may still talk to the servers. */
+	if (!status)
+		tn_cmd_jobs_serve(&ctx);
 	/* The end of the file: jobs that end by themselves finish, captures
 	 * stop (the `wait` a shell script would need is implied). */
 	tn_cmd_ctx_exit(&ctx);
@@ -218,6 +253,7 @@ int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : "help";
 
+	catch_signals();
 	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
 		printf("tuxnet %s\n", tn_version());
 		return 0;

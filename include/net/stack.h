@@ -114,6 +114,17 @@ struct tn_stack {
 	pthread_t ksoftirqd;
 	bool ksoftirqd_running;
 	bool stopping;
+
+	/* Outside event sources (tn_fd_hook: a TAP's descriptor), polled by
+	 * whoever sleeps for the stack on the real clock: ksoftirqd, or the
+	 * `tuxnet run` loop. fd_hooks_gen changes at every add and delete,
+	 * so a sleeper knows its snapshot of the list is stale. kick_fd (an
+	 * eventfd, -1 until the first hook) wakes a ksoftirqd asleep in
+	 * poll(), as ksoftirqd_wait wakes one asleep on the condition. */
+	struct list_head fd_hooks;
+	unsigned int fd_hooks_gen;
+	int kick_fd;
+	bool ksoftirqd_polling;
 };
 
 /* A stack with every subsystem initialised and its initial namespace (lo
@@ -158,6 +169,36 @@ u64 __tn_stack_next_deadline(struct tn_stack *st);
  * deadline to deadline; ends with the clock at t_ns. Real time: runs what is
  * due now. Caller holds the lock. */
 void tn_stack_run_until_locked(struct tn_stack *st, u64 t_ns);
+
+/*
+ * An outside event source: a host file descriptor (a TAP device's) whose
+ * readability is the device's interrupt line. While registered, a sleeper
+ * on the real clock (ksoftirqd, or tn_stack_wait_external from a run loop)
+ * polls fd beside its timer deadline and, when fd becomes readable, calls
+ * ready() with the stack lock held inside irq_enter()/irq_exit() -- hard
+ * interrupt context: ready() reads what it must and schedules NAPI; the
+ * protocol work runs in the softirq irq_exit() starts. Level-triggered:
+ * ready() should drain what it can; a still-readable fd fires again.
+ * At most TN_MAX_FD_HOOKS hooks of a stack are polled.
+ */
+struct tn_fd_hook {
+	struct list_head list;     /* on st->fd_hooks */
+	int fd;
+	void (*ready)(struct tn_fd_hook *h);
+};
+#define TN_MAX_FD_HOOKS 16
+/* Register / unregister a hook (lock held). add: 0, or -errno if the kick
+ * eventfd cannot be made. */
+int tn_stack_add_fd_hook(struct tn_stack *st, struct tn_fd_hook *h);
+void tn_stack_del_fd_hook(struct tn_stack *st, struct tn_fd_hook *h);
+static inline bool tn_stack_has_fd_hooks(const struct tn_stack *st)
+{
+	return !list_empty(&st->fd_hooks);
+}
+/* Real clock, lock held: sleep with the lock released until stack time
+ * t_ns, a readable hook fd, a kick, or a signal; then run the ready() of
+ * every hook whose fd is readable. Returns at once if t_ns has passed. */
+void tn_stack_wait_external(struct tn_stack *st, u64 t_ns);
 
 /* Per-stack pseudo-random numbers (IP IDs, jitter, ISN offsets): seeded at
  * creation, so a virtual-time run replays exactly. */

@@ -9,8 +9,11 @@
  * accounting that `top` shows for a Linux CPU.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
+#include <sys/eventfd.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "net/stack.h"
 #include "net/net_namespace.h"
@@ -49,6 +52,18 @@ void tn_stack_lock(struct tn_stack *st)
 	st->softirq_ns_at_lock = st->acct.softirq_ns + st->acct.hardirq_ns;
 }
 
+/* Wake ksoftirqd wherever it sleeps: on its condition, or in poll() on the
+ * outside descriptors (then through the kick eventfd). */
+static void ksoftirqd_wake(struct tn_stack *st)
+{
+	pthread_cond_signal(&st->ksoftirqd_wait);
+	if (st->ksoftirqd_polling && st->kick_fd >= 0) {
+		u64 one = 1;
+		ssize_t n = write(st->kick_fd, &one, sizeof(one));
+		(void)n;   /* a full counter is a pending wake-up as well */
+	}
+}
+
 /* Wake ksoftirqd if it sleeps past a deadline that process context has just
  * brought forward (a timer armed by a socket call), or if work is pending. */
 static void ksoftirqd_kick_if_needed(struct tn_stack *st)
@@ -57,7 +72,7 @@ static void ksoftirqd_kick_if_needed(struct tn_stack *st)
 		return;
 	if (st->softirq_pending ||
 	    (!st->clock.virtual_time && __tn_stack_next_deadline(st) < st->ksoftirqd_sleep_until))
-		pthread_cond_signal(&st->ksoftirqd_wait);
+		ksoftirqd_wake(st);
 }
 
 void tn_stack_unlock(struct tn_stack *st)
@@ -175,7 +190,110 @@ void tn_stack_run_until_locked(struct tn_stack *st, u64 t_ns)
 	tn_wake_expired_sleepers(st);
 }
 
+/* ---- outside event sources (net/stack.h: tn_fd_hook) ------------------ */
+
+int tn_stack_add_fd_hook(struct tn_stack *st, struct tn_fd_hook *h)
+{
+	if (st->kick_fd < 0) {
+		st->kick_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+		if (st->kick_fd < 0)
+			return -errno;
+	}
+	list_add_tail(&h->list, &st->fd_hooks);
+	st->fd_hooks_gen++;
+	/* A ksoftirqd asleep on its condition must start polling the fd. */
+	if (st->ksoftirqd_running)
+		ksoftirqd_wake(st);
+	return 0;
+}
+
+void tn_stack_del_fd_hook(struct tn_stack *st, struct tn_fd_hook *h)
+{
+	list_del_init(&h->list);
+	st->fd_hooks_gen++;
+}
+
+/* The pollfd set of the registered hooks, the kick eventfd last. */
+static unsigned int fd_hooks_snapshot(struct tn_stack *st, struct pollfd *pfd,
+				      struct tn_fd_hook **hooks)
+{
+	struct tn_fd_hook *h;
+	unsigned int n = 0;
+
+	list_for_each_entry(h, &st->fd_hooks, list) {
+		if (n == TN_MAX_FD_HOOKS)
+			break;
+		hooks[n] = h;
+		pfd[n++] = (struct pollfd){ .fd = h->fd, .events = POLLIN };
+	}
+	if (st->kick_fd >= 0)
+		pfd[n++] = (struct pollfd){ .fd = st->kick_fd, .events = POLLIN };
+	return n;
+}
+
+/* A hook's interrupt: ready() in hard-irq context; irq_exit runs the
+ * softirqs it raised (the NAPI poll). */
+static void fd_hook_interrupt(struct tn_stack *st, struct tn_fd_hook *h)
+{
+	irq_enter(st);
+	h->ready(h);
+	irq_exit(st);
+}
+
+/* process: the caller took the lock with tn_stack_lock() (a run loop), so
+ * the sleep is accounted as tn_stack_unlock() does; ksoftirqd holds it raw. */
+static void wait_external(struct tn_stack *st, u64 t_ns, bool process)
+{
+	struct pollfd pfd[TN_MAX_FD_HOOKS + 1];
+	struct tn_fd_hook *hooks[TN_MAX_FD_HOOKS];
+	unsigned int n = fd_hooks_snapshot(st, pfd, hooks);
+	unsigned int gen = st->fd_hooks_gen;
+	u64 now = tn_now(st);
+	u64 wait = t_ns > now ? t_ns - now : 0;
+	struct timespec ts = { .tv_sec = (time_t)(wait / 1000000000ull),
+			       .tv_nsec = (long)(wait % 1000000000ull) };
+
+	if (process)
+		tn_stack_unlock(st);
+	else
+		pthread_mutex_unlock(&st->lock);
+	int r = ppoll(pfd, n, t_ns == UINT64_MAX ? NULL : &ts, NULL);
+	if (process)
+		tn_stack_lock(st);
+	else
+		pthread_mutex_lock(&st->lock);
+	if (r <= 0)
+		return;
+	if (st->kick_fd >= 0 && (pfd[n - 1].revents & POLLIN)) {
+		u64 cnt;
+		ssize_t rd = read(st->kick_fd, &cnt, sizeof(cnt));
+		(void)rd;
+	}
+	/* A hook deleted while the lock was free must not be called; a
+	 * still-readable fd fires again on the next wait. */
+	if (gen != st->fd_hooks_gen)
+		return;
+	for (unsigned int i = 0; i < n && pfd[i].fd != st->kick_fd; i++)
+		if (pfd[i].revents & (POLLIN | POLLERR | POLLHUP))
+			fd_hook_interrupt(st, hooks[i]);
+}
+
+void tn_stack_wait_external(struct tn_stack *st, u64 t_ns)
+{
+	wait_external(st, t_ns, true);
+}
+
 /* ---- ksoftirqd -------------------------------------------------------- */
+
+/* Real clock with outside sources: poll them until the next deadline. */
+static void ksoftirqd_poll_sleep(struct tn_stack *st, u64 next)
+{
+	st->ksoftirqd_sleep_until = next;
+	st->ksoftirqd_polling = true;
+	wait_external(st, next, false);
+	st->ksoftirqd_polling = false;
+	st->ksoftirqd_sleep_until = 0;
+}
 
 static void ksoftirqd_sleep(struct tn_stack *st)
 {
@@ -183,6 +301,10 @@ static void ksoftirqd_sleep(struct tn_stack *st)
 
 	if (next <= tn_now(st))
 		return;
+	if (!st->clock.virtual_time && tn_stack_has_fd_hooks(st)) {
+		ksoftirqd_poll_sleep(st, next);
+		return;
+	}
 	/* A virtual clock never moves by itself: sleep until kicked. */
 	if (st->clock.virtual_time || next == UINT64_MAX) {
 		st->ksoftirqd_sleep_until = UINT64_MAX;
@@ -276,6 +398,8 @@ struct tn_stack *tn_stack_alloc(bool virtual_time, u64 seed)
 	skb_cache_init(&st->skb_cache);
 	INIT_LIST_HEAD(&st->net_list);
 	INIT_LIST_HEAD(&st->vt_sleepers);
+	INIT_LIST_HEAD(&st->fd_hooks);
+	st->kick_fd = -1;
 	core_sysctl_defaults(&st->sysctl);
 	st->rng = seed ? seed : TN_DEFAULT_SEED;
 	st->hash_seed = tn_prandom_u32(st);
@@ -335,6 +459,8 @@ u64 tn_stack_free(struct tn_stack *st)
 	subsystems_exit(st);
 	u64 live = st->skb_cache.live + st->socks_live;
 	tn_stack_unlock(st);
+	if (st->kick_fd >= 0)
+		close(st->kick_fd);
 	skb_cache_destroy(&st->skb_cache);
 	pthread_cond_destroy(&st->ksoftirqd_wait);
 	pthread_mutex_destroy(&st->lock);
@@ -392,7 +518,7 @@ TN_EXPORT void tn_stack_stop_thread(struct tn_stack *st)
 	pthread_mutex_lock(&st->lock);
 	bool running = st->ksoftirqd_running;
 	st->stopping = true;
-	pthread_cond_signal(&st->ksoftirqd_wait);
+	ksoftirqd_wake(st);
 	pthread_mutex_unlock(&st->lock);
 	if (!running)
 		return;

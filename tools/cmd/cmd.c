@@ -29,6 +29,8 @@ const struct tn_cmd tn_cmd_table[] = {
 	{ "ss", do_ss, "ss [-t] [-a] [-l] [-n] [-i] [-m] [-o] [-e]   (TCP sockets)" },
 	{ "synflood", do_synflood, "synflood [-c N] [-r PPS] [-s SRCNET] ADDR PORT   (spoofed SYNs, inside tuxnet only)" },
 	{ "connect-many", do_connect_many, "connect-many [-c N] [-s ADDR] ADDR PORT   (TCP connects until the ports run out)" },
+	{ "httpd", do_httpd, "httpd -p PORT -d DIR [-s ADDR] [-v]   (HTTP/1.1 GET/HEAD file server, a job)" },
+	{ "curl", do_curl, "curl [-s] [-S] [-f] [-I] [-o FILE]... [-m S] [--connect-timeout S] URL..." },
 	{ "traceroute", do_traceroute, "traceroute [-I] [-n] [-m MAXTTL] [-q N] [-w S] ADDR [LEN]" },
 	{ "nstat", do_nstat, "nstat [-a] [-z] [-s] [PATTERN...]   (counters changed since the last nstat)" },
 	{ "netstat", do_netstat, "netstat -s   (protocol statistics)" },
@@ -184,6 +186,11 @@ int tn_cmd_run_script(struct tn_cmd_ctx *ctx, const char *text, const char *name
 		p = next_line(p, line, sizeof(line), &used);
 		next_lineno += used;
 		int status = tn_cmd_run_line(ctx, line);
+		/* SIGINT/SIGTERM: the script ends here, as a shell killed by it. */
+		if (tn_cmd_interrupted(ctx)) {
+			ctx->file = NULL;
+			return 128 + tn_cmd_interrupted(ctx);
+		}
 		if (status) {
 			/* Say where the run stopped even if the command itself
 			 * printed nothing (arping without replies). */

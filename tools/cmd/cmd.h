@@ -23,6 +23,7 @@
 #ifndef TN_TOOLS_CMD_CMD_H
 #define TN_TOOLS_CMD_CMD_H
 
+#include <signal.h>
 #include <stdio.h>
 
 #include "net/compiler.h"
@@ -77,6 +78,11 @@ struct tn_cmd_ctx {
 	bool trace;                   /* print "$ LINE" before each line (demo) */
 	bool background;              /* the line being run ends with `&` */
 	struct list_head jobs;        /* running and finished-unreaped jobs */
+	/* Set by the program's SIGINT/SIGTERM handler to the signal's number
+	 * (tools/tuxnet.c); NULL: nothing interrupts the run. Once set, steps
+	 * stop advancing, foreground jobs are stopped as by ^C and the script
+	 * ends after the current line with status 128 + the signal. */
+	volatile sig_atomic_t *interrupted;
 	struct tn_nstat_history *nstat;  /* nstat's "history file", per namespace */
 };
 
@@ -135,8 +141,17 @@ int tn_cmd_jobs_wait(struct tn_cmd_ctx *ctx);
 /* The end of a run: wait for jobs that end by themselves, stop the rest. */
 void tn_cmd_jobs_finish(struct tn_cmd_ctx *ctx);
 /* One step of the stack: up to the next deadline, at most until limit
- * (stack ns). false if nothing will ever happen before limit. */
+ * (stack ns). false if nothing will ever happen before limit, or if the
+ * run is interrupted. On the real clock with outside devices (a TAP)
+ * something can always happen: the step sleeps on their descriptors. */
 bool tn_cmd_step(struct tn_cmd_ctx *ctx, u64 limit);
+/* The signal that interrupted the run, 0 if none. */
+int tn_cmd_interrupted(const struct tn_cmd_ctx *ctx);
+/* The end of a `tuxnet run --realtime` scenario with outside devices (a
+ * TAP): serve, i.e. keep the stack running while any job, servers
+ * included (httpd &, nc -l &, iperf3 -s &), is alive, until interrupted.
+ * Returns at once on a virtual clock or without outside devices. */
+void tn_cmd_jobs_serve(struct tn_cmd_ctx *ctx);
 /* Print an informational line of a tool to the diagnostics stream, in
  * order with the output and without the FILE:LINE prefix (ping's "local
  * error", tcpdump's "listening on"). */
@@ -216,6 +231,9 @@ int do_iperf3(struct tn_cmd_ctx *ctx, int argc, char **argv, FILE *out);
 int do_ss(struct tn_cmd_ctx *ctx, int argc, char **argv, FILE *out);
 int do_synflood(struct tn_cmd_ctx *ctx, int argc, char **argv, FILE *out);
 int do_connect_many(struct tn_cmd_ctx *ctx, int argc, char **argv, FILE *out);
+/* HTTP/1.1 file server and client (httpd.c, curl.c). */
+int do_httpd(struct tn_cmd_ctx *ctx, int argc, char **argv, FILE *out);
+int do_curl(struct tn_cmd_ctx *ctx, int argc, char **argv, FILE *out);
 
 /* ---- ip(8) objects (tools/cmd/ip*.c) ---------------------------------- */
 

@@ -4,7 +4,8 @@
  * messages and exit statuses.
  *
  * Adding knows the kinds tuxnet has: veth (a pair, each end possibly in
- * another namespace) and tuxtest (the test device). Changes go through the
+ * another namespace), tuxtest (the test device) and tap (a host TAP
+ * interface, `type tap hostdev HOSTNAME`). Changes go through the
  * device API in the order the kernel's do_setlink applies them: namespace,
  * name, address, mtu, queue length, then flags. Not here yet: -d details,
  * `ip link set ... arp|multicast|group|master`, VLANs, bridges, bonds.
@@ -17,6 +18,7 @@
 #include "net/netdevice.h"
 #include "net/sch_generic.h"
 #include "net/etherdevice.h"
+#include "net/tap.h"
 #include "net/testdev.h"
 #include "net/veth.h"
 #include "tools/cmd/cmd.h"
@@ -556,6 +558,43 @@ static int link_add_tuxtest(struct tn_cmd_ctx *ctx, const struct link_req *r, in
 	return link_apply(ctx, dev, &self);
 }
 
+/* `type tap hostdev HOSTNAME` (include/net/tap.h): the host side appears
+ * as HOSTNAME in the namespace the tuxnet process runs in. */
+static int link_add_tap(struct tn_cmd_ctx *ctx, const struct link_req *r, int argc,
+			char **argv)
+{
+	struct link_req self = *r;
+	struct net_device *dev;
+	const char *hostdev = NULL;
+	int err;
+
+	if (argc >= 2 && strcmp(argv[0], "hostdev") == 0) {
+		hostdev = argv[1];
+		argc -= 2;
+		argv += 2;
+	}
+	if (argc > 0)
+		return ip_duparg2(ctx, "type", argv[0]);
+	if (!hostdev) {
+		tn_cmd_err(ctx, "Error: tap needs \"hostdev HOSTNAME\": the interface's name on the host.");
+		return IP_EXIT_USAGE;
+	}
+	err = tap_newlink(r->netns ? r->netns : ctx->net, r->dev, hostdev, &dev);
+	if (err == -EOPNOTSUPP) {
+		tn_cmd_err(ctx, "Error: a tap device needs the real clock (tuxnet run --realtime).");
+		return 2;
+	}
+	if (err == -EPERM || err == -EACCES || err == -ENOENT) {
+		tn_cmd_err(ctx, "Error: cannot open /dev/net/tun for \"%s\": %s (needs CAP_NET_ADMIN).",
+			   hostdev, tn_errstr(-err));
+		return 2;
+	}
+	if (err)
+		return ip_rtnl_err(ctx, err);
+	self.netns = NULL;
+	return link_apply(ctx, dev, &self);
+}
+
 static int iplink_add(struct tn_cmd_ctx *ctx, int argc, char **argv)
 {
 	struct link_req r;
@@ -592,6 +631,8 @@ static int iplink_add(struct tn_cmd_ctx *ctx, int argc, char **argv)
 		return link_add_veth(ctx, &r, argc - 2, argv + 2);
 	if (strcmp(argv[1], "tuxtest") == 0)
 		return link_add_tuxtest(ctx, &r, argc - 2, argv + 2);
+	if (strcmp(argv[1], "tap") == 0)
+		return link_add_tap(ctx, &r, argc - 2, argv + 2);
 	tn_cmd_err(ctx, "Error: Unknown device type.");
 	return 2;
 }

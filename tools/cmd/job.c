@@ -10,7 +10,10 @@
  *   - virtual time: jump the stack's clock from deadline to deadline
  *     (tn_stack_run_until_locked), so a minute of pings costs microseconds;
  *   - real time: sleep on the host clock, with the stack lock released,
- *     until the next deadline, then run what fell due.
+ *     until the next deadline, then run what fell due. The sleep also
+ *     waits on outside devices' descriptors (a TAP: tn_stack_wait_external),
+ *     whose interrupts run before the step ends; with such a device the
+ *     end of the run can serve (tn_cmd_jobs_serve) until a signal.
  *
  * A foreground job holds the script until it is done, as a shell waits for
  * its child; a background one (`COMMAND &`) runs while the following lines
@@ -52,21 +55,27 @@ static void jobs_poll(struct tn_cmd_ctx *ctx)
 			job->ops->poll(job);
 }
 
-/* Real time: sleep, lock released, until stack time t or a slice. */
+int tn_cmd_interrupted(const struct tn_cmd_ctx *ctx)
+{
+	return ctx->interrupted ? *ctx->interrupted : 0;
+}
+
+/* Real time: sleep, lock released, until stack time t or a slice; an
+ * outside device's descriptor (a TAP) wakes the sleep and its interrupt
+ * runs before this returns (tn_stack_wait_external). */
 static void realtime_wait(struct tn_stack *st, u64 t)
 {
 	u64 now = tn_now(st);
-	u64 wait;
-	struct timespec ts;
 
 	if (t <= now)
 		return;
-	wait = TN_MIN(t - now, REALTIME_SLICE_NS);
-	ts.tv_sec = (time_t)(wait / 1000000000ull);
-	ts.tv_nsec = (long)(wait % 1000000000ull);
-	tn_stack_unlock(st);
-	nanosleep(&ts, NULL);
-	tn_stack_lock(st);
+	tn_stack_wait_external(st, now + TN_MIN(t - now, REALTIME_SLICE_NS));
+}
+
+/* The real clock with outside devices: a frame may arrive at any time. */
+static bool outside_world(const struct tn_stack *st)
+{
+	return !st->clock.virtual_time && tn_stack_has_fd_hooks(st);
 }
 
 bool tn_cmd_step(struct tn_cmd_ctx *ctx, u64 limit)
@@ -75,7 +84,9 @@ bool tn_cmd_step(struct tn_cmd_ctx *ctx, u64 limit)
 	u64 next = __tn_stack_next_deadline(st);
 	u64 t = TN_MIN(next, limit);
 
-	if (t == UINT64_MAX)
+	if (tn_cmd_interrupted(ctx))
+		return false;
+	if (t == UINT64_MAX && !outside_world(st))
 		return false;
 	if (st->clock.virtual_time) {
 		tn_stack_run_until_locked(st, TN_MAX(t, tn_now(st)));
@@ -91,7 +102,7 @@ void tn_cmd_advance(struct tn_cmd_ctx *ctx, u64 ns)
 {
 	u64 end = tn_now(ctx->st) + ns;
 
-	while (tn_now(ctx->st) < end)
+	while (tn_now(ctx->st) < end && !tn_cmd_interrupted(ctx))
 		tn_cmd_step(ctx, end);
 	/* What the last deadline raised runs before the next line. */
 	tn_stack_run_until_locked(ctx->st, tn_now(ctx->st));
@@ -178,6 +189,25 @@ int tn_cmd_jobs_wait(struct tn_cmd_ctx *ctx)
 	/* As the shell's `wait` without operands: 0, whatever the jobs
 	 * returned (docs/scenarios.md). */
 	return 0;
+}
+
+/* A job that has not ended, endless ones included. */
+static bool any_alive(struct tn_cmd_ctx *ctx)
+{
+	struct tn_cmd_job *job;
+
+	list_for_each_entry(job, &ctx->jobs, list)
+		if (!job->done)
+			return true;
+	return false;
+}
+
+void tn_cmd_jobs_serve(struct tn_cmd_ctx *ctx)
+{
+	if (!outside_world(ctx->st))
+		return;
+	while (any_alive(ctx) && !tn_cmd_interrupted(ctx))
+		tn_cmd_step(ctx, UINT64_MAX);
 }
 
 void tn_cmd_jobs_finish(struct tn_cmd_ctx *ctx)
