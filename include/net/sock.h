@@ -212,6 +212,9 @@ void sock_init_data(struct socket *sock, struct sock *sk);
 /* Mark dead, detach from its socket and wait queue (it lives on as an orphan
  * while the protocol needs it). */
 void sock_orphan(struct sock *sk);
+/* Drop (and count in sk's namespace) whatever its receive and error queues
+ * hold: the destroy step of datagram protocols. */
+void sk_drop_queues(struct sock *sk);
 /* The usual close of a socket without connection state (Linux's
  * sk_common_release): destroy, unhash, orphan, drop the reference. */
 void sk_common_release(struct sock *sk);

@@ -175,6 +175,23 @@ void sk_dst_reset(struct sock *sk)
 		dst_release(d);
 }
 
+/* What a datagram socket still holds when it is destroyed is dropped, and
+ * counted in the socket's own namespace: the skbs were detached from their
+ * device when queued, so kfree_skb_reason could not find the namespace. */
+void sk_drop_queues(struct sock *sk)
+{
+	struct net *net = sock_net(sk);
+	struct sk_buff_head *queues[] = { &sk->sk_receive_queue, &sk->sk_error_queue };
+	struct sk_buff *skb;
+
+	for (size_t i = 0; i < ARRAY_SIZE(queues); i++) {
+		while ((skb = __skb_dequeue(queues[i])) != NULL) {
+			tn_count_drop(net, SKB_DROP_REASON_NOT_SPECIFIED);
+			consume_skb(skb);
+		}
+	}
+}
+
 void sock_orphan(struct sock *sk)
 {
 	sock_set_flag(sk, SOCK_DEAD);

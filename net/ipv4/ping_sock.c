@@ -532,17 +532,7 @@ static int ping_getsockopt(struct sock *sk, int level, int optname, void *optval
 /* Replies nobody read are drops of the socket's namespace. */
 static void ping_destroy(struct sock *sk)
 {
-	struct net *net = sock_net(sk);
-	struct sk_buff *skb;
-
-	while ((skb = __skb_dequeue(&sk->sk_receive_queue)) != NULL) {
-		tn_count_drop(net, SKB_DROP_REASON_NOT_SPECIFIED);
-		consume_skb(skb);
-	}
-	while ((skb = __skb_dequeue(&sk->sk_error_queue)) != NULL) {
-		tn_count_drop(net, SKB_DROP_REASON_NOT_SPECIFIED);
-		consume_skb(skb);
-	}
+	sk_drop_queues(sk);
 	sk_dst_reset(sk);
 }
 

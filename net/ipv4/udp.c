@@ -955,17 +955,7 @@ static int udp_getsockopt(struct sock *sk, int level, int optname, void *optval,
  * them here, before sk_free purges, keeps them out of another one's. */
 static void udp_destroy_sock(struct sock *sk)
 {
-	struct net *net = sock_net(sk);
-	struct sk_buff *skb;
-
-	while ((skb = __skb_dequeue(&sk->sk_receive_queue)) != NULL) {
-		tn_count_drop(net, SKB_DROP_REASON_NOT_SPECIFIED);
-		consume_skb(skb);
-	}
-	while ((skb = __skb_dequeue(&sk->sk_error_queue)) != NULL) {
-		tn_count_drop(net, SKB_DROP_REASON_NOT_SPECIFIED);
-		consume_skb(skb);
-	}
+	sk_drop_queues(sk);
 	sk_dst_reset(sk);
 }
 
