@@ -195,38 +195,12 @@ static void tap_interrupt(struct tn_fd_hook *hook)
 		napi_schedule(&priv->napi);
 }
 
-/* A runt cannot even be classified: the driver drops it. */
-static void tap_rx_one(struct tap_priv *priv, struct sk_buff *skb)
-{
-	struct net_device *dev = priv->dev;
-
-	if (unlikely(skb->len < ETH_HLEN)) {
-		dev->stats.rx_length_errors++;
-		dev->stats.rx_errors++;
-		priv->cnt.rx_runts++;
-		kfree_skb_reason(skb, SKB_DROP_REASON_PKT_TOO_SMALL);
-		return;
-	}
-	dev->stats.rx_packets++;
-	dev->stats.rx_bytes += skb->len;
-	skb->protocol = eth_type_trans(skb, dev);
-	netif_receive_skb(skb);
-}
-
 static int tap_poll(struct napi_struct *napi, int budget)
 {
 	struct tap_priv *priv = netdev_priv(napi->dev);
-	struct sk_buff *skb;
-	int work = 0;
 
 	priv->cnt.napi_polls++;
-	while (work < budget && (skb = __skb_dequeue(&priv->rx_ring))) {
-		tap_rx_one(priv, skb);
-		work++;
-	}
-	if (work < budget)
-		napi_complete_done(napi, work);
-	return work;
+	return eth_napi_poll_ring(napi, &priv->rx_ring, budget, &priv->cnt.rx_runts);
 }
 
 /* ---- transmit ----------------------------------------------------------- */

@@ -53,41 +53,12 @@ static struct testdev_priv *testdev_priv(const struct net_device *dev)
 	return netdev_priv(dev);
 }
 
-/* One frame from the ring up the stack. A runt cannot even be classified, so
- * the driver drops it, as a NIC that flags a length error does. */
-static void testdev_rx_one(struct testdev_priv *priv, struct sk_buff *skb)
-{
-	struct net_device *dev = priv->dev;
-
-	if (unlikely(skb->len < ETH_HLEN)) {
-		dev->stats.rx_length_errors++;
-		dev->stats.rx_errors++;
-		priv->cnt.rx_runts++;
-		kfree_skb_reason(skb, SKB_DROP_REASON_PKT_TOO_SMALL);
-		return;
-	}
-	dev->stats.rx_packets++;
-	dev->stats.rx_bytes += skb->len;
-	skb->protocol = eth_type_trans(skb, dev);
-	netif_receive_skb(skb);
-}
-
 static int testdev_poll(struct napi_struct *napi, int budget)
 {
 	struct testdev_priv *priv = netdev_priv(napi->dev);
-	struct sk_buff *skb;
-	int work = 0;
 
 	priv->cnt.napi_polls++;
-	while (work < budget && (skb = __skb_dequeue(&priv->rx_ring))) {
-		testdev_rx_one(priv, skb);
-		work++;
-	}
-	/* Ring drained within budget: leave polling ("re-enable the IRQ").
-	 * If an injection rescheduled us meanwhile, the core polls again. */
-	if (work < budget)
-		napi_complete_done(napi, work);
-	return work;
+	return eth_napi_poll_ring(napi, &priv->rx_ring, budget, &priv->cnt.rx_runts);
 }
 
 /* Frames left in the ring when the device goes down are lost with it. */

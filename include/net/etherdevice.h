@@ -22,6 +22,12 @@ void ether_setup(struct net_device *dev);
  * checked skb->len >= ETH_HLEN. */
 u16 eth_type_trans(struct sk_buff *skb, struct net_device *dev);
 
+/* NAPI poll for a driver that keeps received frames in a software ring:
+ * up to budget frames go up (eth_type_trans, netif_receive_skb, rx stats);
+ * runts are dropped as length errors and counted in *runts. */
+int eth_napi_poll_ring(struct napi_struct *napi, struct sk_buff_head *ring, int budget,
+		       u64 *runts);
+
 /* A random locally administered unicast address (from the stack's PRNG). */
 void eth_random_addr(struct tn_stack *st, u8 *addr);
 void eth_hw_addr_random(struct net_device *dev);

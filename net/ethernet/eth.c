@@ -180,3 +180,37 @@ void tn_format_mac(const u8 *mac, char *buf)
 	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x",
 		 mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
 }
+
+/* One frame a driver received, up the stack. A runt cannot even be
+ * classified, so it is the driver's length error, as a NIC flags it. */
+static void eth_rx_one(struct net_device *dev, struct sk_buff *skb, u64 *runts)
+{
+	if (unlikely(skb->len < ETH_HLEN)) {
+		dev->stats.rx_length_errors++;
+		dev->stats.rx_errors++;
+		(*runts)++;
+		kfree_skb_reason(skb, SKB_DROP_REASON_PKT_TOO_SMALL);
+		return;
+	}
+	dev->stats.rx_packets++;
+	dev->stats.rx_bytes += skb->len;
+	skb->protocol = eth_type_trans(skb, dev);
+	netif_receive_skb(skb);
+}
+
+int eth_napi_poll_ring(struct napi_struct *napi, struct sk_buff_head *ring, int budget,
+		       u64 *runts)
+{
+	struct sk_buff *skb;
+	int work = 0;
+
+	while (work < budget && (skb = __skb_dequeue(ring)) != NULL) {
+		eth_rx_one(napi->dev, skb, runts);
+		work++;
+	}
+	/* Ring drained within budget: leave polling ("re-enable the IRQ").
+	 * If the driver rescheduled meanwhile, the core polls again. */
+	if (work < budget)
+		napi_complete_done(napi, work);
+	return work;
+}
