@@ -52,6 +52,7 @@
 #define IPERF_PENDING 16              /* accepted, cookie not yet read */
 #define IPERF_DRAIN_NS (10ull * 1000000000ull)
 #define IPERF_SLICE_NS 2000000ull     /* real time spent moving data per run */
+#define IPERF_INSTANT_MAX (256ull << 20) /* bytes at one virtual instant: a stuck clock */
 #define IPERF_VERSION "3.12"
 #define IPERF_SEP "- - - - - - - - - - - - - - - - - - - - - - - - -\n"
 #define IPERF_DASHES "-----------------------------------------------------------\n"
@@ -118,6 +119,8 @@ struct iperf_test {
 	bool local_done;              /* every stream finished; final interval out */
 	u64 start_ns, last_iv_ns, iv_deadline, end_deadline, drain_deadline;
 	u64 sent_total, recv_total;
+	u64 instant_ns, instant_base; /* the clock reading data last moved at, and
+				       * the byte count then (a stuck clock) */
 
 	u8 cin[IPERF_CTRL_MAX];
 	size_t cin_len;
@@ -448,15 +451,40 @@ static bool recv_block(struct iperf_test *t, struct iperf_stream *s)
  * socket, every stream gets its share, and the control connection is read
  * between slices (TEST_END must not wait for the next interval). Virtual
  * time does not pass here: the loop ends when the sockets are full. */
+static u64 bytes_moved(const struct iperf_test *t)
+{
+	u64 sum = 0;
+
+	for (unsigned int i = 0; i < t->streams; i++)
+		sum += t->st[i].bytes;
+	return sum;
+}
+
 static void move_data(struct iperf_test *t)
 {
-	u64 due = TN_MIN(next_timer(t), now_ns(t) + IPERF_SLICE_NS);
+	u64 now = now_ns(t), due = TN_MIN(next_timer(t), now + IPERF_SLICE_NS);
 	bool moved = true;
 
+	if (now != t->instant_ns) {
+		t->instant_ns = now;
+		t->instant_base = bytes_moved(t);
+	}
 	while (moved && now_ns(t) < due) {
 		moved = false;
 		for (unsigned int i = 0; i < t->streams; i++)
 			moved |= t->sending ? send_block(t, &t->st[i]) : recv_block(t, &t->st[i]);
+		/* A path with neither delay nor a rate, in virtual time: every
+		 * block is delivered and ACKed at the instant it is sent, so no
+		 * time ever passes and a timed test could never end. Say so
+		 * rather than spin. */
+		if (moved && now_ns(t) == t->instant_ns &&
+		    bytes_moved(t) - t->instant_base > IPERF_INSTANT_MAX) {
+			fail(t, "no time passes on this path: in virtual time a link "
+				"without delay or rate is infinitely fast; give it one "
+				"(tc qdisc add dev DEV root netem delay 1ms rate 10gbit) "
+				"or use tuxnet run --realtime");
+			return;
+		}
 	}
 }
 
