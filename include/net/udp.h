@@ -95,6 +95,9 @@ struct icmp_err {
 	bool fatal;
 };
 extern const struct icmp_err icmp_err_convert[];
+/* Parameter problem, unreachables and time exceeded as errno (+ hard or
+ * not) for a datagram socket; false: nothing to report. */
+bool icmp_err_to_errno(const struct sock *sk, u8 type, u8 code, int *err, bool *harderr);
 
 /* ---- shared with the ping socket (net/ipv4/datagram.c) ------------------ */
 

@@ -8,6 +8,8 @@
 #include <errno.h>
 
 #include "net/udp.h"
+#include "net/inet_sock.h"
+#include "net/ip.h"
 #include "net/wire/icmp.h"
 
 const struct icmp_err icmp_err_convert[NR_ICMP_UNREACH + 1] = {
@@ -28,3 +30,38 @@ const struct icmp_err icmp_err_convert[NR_ICMP_UNREACH + 1] = {
 	{ EHOSTUNREACH, true },   /* ICMP_PREC_VIOLATION */
 	{ EHOSTUNREACH, true },   /* ICMP_PREC_CUTOFF */
 };
+
+/*
+ * The errno a datagram socket reports for an ICMP error about one of its
+ * packets, and whether it is hard: the part Linux's __udp4_lib_err and
+ * ping_err share. Source quench and redirects are the callers' to decide.
+ * false: nothing to report (fragmentation needed with PMTU discovery off).
+ */
+bool icmp_err_to_errno(const struct sock *sk, u8 type, u8 code, int *err, bool *harderr)
+{
+	*harderr = false;
+	switch (type) {
+	case ICMP_PARAMETERPROB:
+		*err = EPROTO;
+		*harderr = true;
+		return true;
+	case ICMP_DEST_UNREACH:
+		if (code == ICMP_FRAG_NEEDED) {
+			if (inet_sk(sk)->pmtudisc == IP_PMTUDISC_DONT)
+				return false;
+			*err = EMSGSIZE;
+			*harderr = true;
+			return true;
+		}
+		*err = EHOSTUNREACH;
+		if (code <= NR_ICMP_UNREACH) {
+			*harderr = icmp_err_convert[code].fatal;
+			*err = icmp_err_convert[code].errno_;
+		}
+		return true;
+	case ICMP_TIME_EXCEEDED:
+	default:
+		*err = EHOSTUNREACH;
+		return true;
+	}
+}

@@ -582,28 +582,8 @@ static bool udp_icmp_errno(const struct sock *sk, u8 type, u8 code, int *err, bo
 	case ICMP_SOURCE_QUENCH:
 	case ICMP_REDIRECT:
 		return false;
-	case ICMP_PARAMETERPROB:
-		*err = EPROTO;
-		*harderr = true;
-		return true;
-	case ICMP_DEST_UNREACH:
-		if (code == ICMP_FRAG_NEEDED) {
-			if (inet_sk(sk)->pmtudisc == IP_PMTUDISC_DONT)
-				return false;
-			*err = EMSGSIZE;
-			*harderr = true;
-			return true;
-		}
-		*err = EHOSTUNREACH;
-		if (code <= NR_ICMP_UNREACH) {
-			*harderr = icmp_err_convert[code].fatal;
-			*err = icmp_err_convert[code].errno_;
-		}
-		return true;
-	case ICMP_TIME_EXCEEDED:
 	default:
-		*err = EHOSTUNREACH;
-		return true;
+		return icmp_err_to_errno(sk, type, code, err, harderr);
 	}
 }
 
