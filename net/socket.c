@@ -840,6 +840,17 @@ TN_EXPORT ssize_t tn_recvmsg(struct tn_stack *st, int fd, struct msghdr *umsg, i
 	return sock_call_end(&c, ret);
 }
 
+/* readv/writev's vector as Linux checks it: a count in [0, UIO_MAXIOV]
+ * (EINVAL) and a vector to read when there is one (EFAULT). */
+static long iov_check(const struct iovec *iov, int iovcnt)
+{
+	if (iovcnt < 0 || iovcnt > UIO_MAXIOV)
+		return -EINVAL;
+	if (iovcnt && !iov)
+		return -EFAULT;
+	return 0;
+}
+
 /* read(2)/readv(2) on a socket: recvmsg without flags, except that an empty
  * request returns 0 without touching the socket (Linux's sock_read_iter). */
 TN_EXPORT ssize_t tn_readv(struct tn_stack *st, int fd, const struct iovec *iov, int iovcnt)
@@ -848,10 +859,8 @@ TN_EXPORT ssize_t tn_readv(struct tn_stack *st, int fd, const struct iovec *iov,
 	struct sock_call c;
 	long ret = sock_call_begin(&c, st, fd, true);
 
-	if (!ret && (iovcnt < 0 || iovcnt > UIO_MAXIOV))
-		ret = -EINVAL;
-	else if (!ret && iovcnt && !iov)
-		ret = -EFAULT;
+	if (!ret)
+		ret = iov_check(iov, iovcnt);
 	if (!ret && iov_length(iov, (size_t)iovcnt))
 		ret = sock_recvmsg(c.sock, &msg, NULL, NULL, 0);
 	return sock_call_end(&c, ret);
@@ -870,10 +879,8 @@ TN_EXPORT ssize_t tn_writev(struct tn_stack *st, int fd, const struct iovec *iov
 	struct sock_call c;
 	long ret = sock_call_begin(&c, st, fd, true);
 
-	if (!ret && (iovcnt < 0 || iovcnt > UIO_MAXIOV))
-		ret = -EINVAL;
-	else if (!ret && iovcnt && !iov)
-		ret = -EFAULT;
+	if (!ret)
+		ret = iov_check(iov, iovcnt);
 	if (!ret)
 		ret = sock_sendmsg(c.sock, &msg, 0);
 	return sock_call_end(&c, ret);
