@@ -111,6 +111,13 @@ int ip4_datagram_connect_rehash(struct sock *sk, const struct sockaddr *uaddr, i
 /* The route cached by connect() if still valid (a new reference), else
  * NULL (and the stale one is forgotten). */
 struct rtable *ip4_sk_dst_get(struct sock *sk);
+/* The route of one datagram to daddr: the connected socket's cached route
+ * when it goes to the connected peer, else a lookup (counted
+ * IpOutNoRoutes when there is none; -EACCES to a broadcast address without
+ * SO_BROADCAST). cache: keep the looked-up route on a connected socket (UDP
+ * does, ping does not, as on Linux). The source address in *saddr. */
+int ip4_datagram_route(struct sock *sk, u8 proto, u32 daddr, u16 dport, bool connected,
+		       bool cache, struct rtable **rtp, u32 *saddr);
 /* The destination of sendto(): 0, -EINVAL (short name),
  * -EAFNOSUPPORT; the port is the caller's to check. AF_UNSPEC is taken
  * as AF_INET, as Linux does. */

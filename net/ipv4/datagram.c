@@ -110,3 +110,40 @@ void ip4_fill_msg_name(struct msghdr *msg, u32 addr, u16 port, int *addr_len)
 	if (addr_len)
 		*addr_len = sizeof(*sin);
 }
+
+int ip4_datagram_route(struct sock *sk, u8 proto, u32 daddr, u16 dport, bool connected,
+		       bool cache, struct rtable **rtp, u32 *saddr)
+{
+	struct inet_sock *inet = inet_sk(sk);
+	struct net *net = sock_net(sk);
+	struct flowi4 fl4 = {
+		.flowi4_oif = sk->sk_bound_dev_if,
+		.flowi4_mark = sk->sk_mark,
+		.flowi4_tos = inet->tos,
+		.flowi4_proto = proto,
+		.saddr = inet->inet_saddr,
+		.daddr = daddr,
+		.fl4_sport = inet->inet_sport,
+		.fl4_dport = dport,
+	};
+	int err;
+
+	if (connected && (*rtp = ip4_sk_dst_get(sk)) != NULL) {
+		*saddr = inet->inet_saddr;
+		return 0;
+	}
+	err = ip_route_output_key(net, &fl4, rtp);
+	if (err) {
+		if (err == -ENETUNREACH)
+			__IP_INC_STATS(net, IPSTATS_MIB_OUTNOROUTES);
+		return err;
+	}
+	if (((*rtp)->rt_flags & RTCF_BROADCAST) && !sock_flag(sk, SOCK_BROADCAST)) {
+		ip_rt_put(*rtp);
+		return -EACCES;
+	}
+	if (cache && connected && !sk->sk_dst_cache)
+		sk->sk_dst_cache = dst_hold(&(*rtp)->dst);
+	*saddr = fl4.saddr;
+	return 0;
+}

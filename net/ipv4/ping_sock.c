@@ -355,38 +355,6 @@ static int ping_user_header(const struct msghdr *msg, struct icmp_repr *h)
 	return 0;
 }
 
-static int ping_route(struct sock *sk, u32 daddr, bool connected, struct rtable **rtp, u32 *saddr)
-{
-	struct inet_sock *inet = inet_sk(sk);
-	struct net *net = sock_net(sk);
-	struct flowi4 fl4 = {
-		.flowi4_oif = sk->sk_bound_dev_if,
-		.flowi4_mark = sk->sk_mark,
-		.flowi4_tos = inet->tos,
-		.flowi4_proto = IPPROTO_ICMP,
-		.saddr = inet->inet_saddr,
-		.daddr = daddr,
-	};
-	int err;
-
-	if (connected && (*rtp = ip4_sk_dst_get(sk)) != NULL) {
-		*saddr = inet->inet_saddr;
-		return 0;
-	}
-	err = ip_route_output_key(net, &fl4, rtp);
-	if (err) {
-		if (err == -ENETUNREACH)
-			__IP_INC_STATS(net, IPSTATS_MIB_OUTNOROUTES);
-		return err;
-	}
-	if (((*rtp)->rt_flags & RTCF_BROADCAST) && !sock_flag(sk, SOCK_BROADCAST)) {
-		ip_rt_put(*rtp);
-		return -EACCES;
-	}
-	*saddr = fl4.saddr;
-	return 0;
-}
-
 /* The request with our identifier and the checksum over the whole
  * message (Linux's ping_v4_push_pending_frames). */
 static void ping_fill_header(struct sock *sk, struct sk_buff *skb, const struct icmp_repr *user)
@@ -433,7 +401,8 @@ static int ping_sendmsg(struct sock *sk, const struct msghdr *msg, size_t len, i
 	if (!err && !sk->sk_num)
 		err = ping_get_port(sk, 0);
 	if (!err)
-		err = ping_route(sk, daddr, !msg->msg_name, &rt, &saddr);
+		err = ip4_datagram_route(sk, IPPROTO_ICMP, daddr, 0, !msg->msg_name, false, &rt,
+					 &saddr);
 	if (err)
 		return err;
 	skb = sock_alloc_send_skb(sk, MAX_HEADER + (unsigned int)len, flags & MSG_DONTWAIT, &err);

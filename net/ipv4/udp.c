@@ -650,45 +650,6 @@ static int udp_dest(struct sock *sk, const struct msghdr *msg, u32 *daddr, u16 *
 	return 0;
 }
 
-/* Route to daddr: the connected socket's cached route when the peer is
- * the connected one; otherwise a lookup (cached again if connected). */
-static int udp_route(struct sock *sk, u32 daddr, u16 dport, bool connected, struct rtable **rtp,
-		     u32 *saddr)
-{
-	struct inet_sock *inet = inet_sk(sk);
-	struct net *net = sock_net(sk);
-	struct flowi4 fl4 = {
-		.flowi4_oif = sk->sk_bound_dev_if,
-		.flowi4_mark = sk->sk_mark,
-		.flowi4_tos = inet->tos,
-		.flowi4_proto = IPPROTO_UDP,
-		.saddr = inet->inet_saddr,
-		.daddr = daddr,
-		.fl4_sport = inet->inet_sport,
-		.fl4_dport = dport,
-	};
-	int err;
-
-	if (connected && (*rtp = ip4_sk_dst_get(sk)) != NULL) {
-		*saddr = inet->inet_saddr;
-		return 0;
-	}
-	err = ip_route_output_key(net, &fl4, rtp);
-	if (err) {
-		if (err == -ENETUNREACH)
-			__IP_INC_STATS(net, IPSTATS_MIB_OUTNOROUTES);
-		return err;
-	}
-	if (((*rtp)->rt_flags & RTCF_BROADCAST) && !sock_flag(sk, SOCK_BROADCAST)) {
-		ip_rt_put(*rtp);
-		return -EACCES;
-	}
-	if (connected && !sk->sk_dst_cache)
-		sk->sk_dst_cache = dst_hold(&(*rtp)->dst);
-	*saddr = fl4.saddr;
-	return 0;
-}
-
 /* Header and checksum in front of the payload at skb->data. SO_NO_CHECK
  * sends a zero checksum; a computed zero goes out as 0xffff (RFC 768). */
 static void udp_push_header(struct sock *sk, struct sk_buff *skb, u32 saddr, u32 daddr,
@@ -783,7 +744,8 @@ int udp_sendmsg(struct sock *sk, const struct msghdr *msg, size_t len, int flags
 		return err;
 	if (len > UDP_MAX_PAYLOAD)
 		return -EMSGSIZE;
-	err = udp_route(sk, daddr, dport, !msg->msg_name, &rt, &saddr);
+	err = ip4_datagram_route(sk, IPPROTO_UDP, daddr, dport, !msg->msg_name, true, &rt,
+				 &saddr);
 	if (err)
 		return err;
 	skb = sock_alloc_send_skb(sk, MAX_HEADER + UDP_HLEN + (unsigned int)len,
