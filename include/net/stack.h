@@ -96,6 +96,9 @@ struct tn_stack {
 	 * calls, those asleep, and the sleepers' deadlines. */
 	int vt_inside;
 	int vt_asleep;
+	int spinners;               /* waiters spinning before they sleep */
+	int max_spinners;           /* online CPUs - 1: real clock only */
+	u64 spin_ns;                /* how long a waiter spins (0: never) */
 	struct list_head vt_sleepers;
 	bool dying;                      /* tn_stack_free: sleepers return -EINTR */
 	/* Sockets (net/core/sock.c): the per-stack cache of sock objects and

@@ -72,6 +72,9 @@ struct tn_waiter {
 	pthread_cond_t cond;
 	struct tn_stack *st;
 	bool woken;
+	bool spinning;               /* spinning with the lock released: a
+				      * kick sets `kicked` and needs no signal */
+	int kicked;                  /* set (atomically) by every kick */
 	u64 deadline;                /* stack ns; UINT64_MAX: none */
 	struct list_head sleepers;   /* on st->vt_sleepers while asleep and not
 				      * yet woken: whoever wakes it takes it off

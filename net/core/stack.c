@@ -382,6 +382,13 @@ static int stack_sync_init(struct tn_stack *st, bool virtual_time)
 		return -ENOMEM;
 	}
 	tn_clock_init(&st->clock, virtual_time);
+	/* Spin before sleeping (wait.c, waiter_spin) only with more than
+	 * one CPU, at most one spinner per CPU. TN_SPIN_US overrides the
+	 * 50 us default (0 turns spinning off). */
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	const char *env = getenv("TN_SPIN_US");
+	st->max_spinners = cpus > 1 ? (int)cpus : 0;
+	st->spin_ns = env ? strtoull(env, NULL, 10) * 1000ull : 50000ull;
 	return 0;
 }
 

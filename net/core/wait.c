@@ -88,6 +88,8 @@ void tn_waiter_init(struct tn_waiter *w, struct tn_stack *st)
 	w->wq.private = w;
 	w->st = st;
 	w->woken = false;
+	w->spinning = false;
+	w->kicked = 0;
 	w->deadline = UINT64_MAX;
 	INIT_LIST_HEAD(&w->sleepers);
 }
@@ -110,7 +112,9 @@ static void waiter_unsleep(struct tn_waiter *w)
 static void waiter_kick(struct tn_waiter *w)
 {
 	waiter_unsleep(w);
-	pthread_cond_signal(&w->cond);
+	__atomic_store_n(&w->kicked, 1, __ATOMIC_RELEASE);
+	if (!w->spinning)
+		pthread_cond_signal(&w->cond);
 }
 
 int tn_waiter_wake(struct wait_queue_entry *e, unsigned int mode, int flags, void *key)
@@ -234,6 +238,48 @@ static u64 real_wake_time(struct tn_stack *st, const struct tn_waiter *w)
 	return t;
 }
 
+/*
+ * Before a real-clock waiter blocks on its condition variable, it spins a
+ * little with the lock released, as an adaptive mutex does: on a machine
+ * with a CPU to spare, the thread that will wake it (the other end of a
+ * request/response, the reader that opens the window) usually does so
+ * within microseconds, and a futex sleep and wake-up costs more than that
+ * (tens of microseconds in a virtual machine). A kick during the spin is
+ * an atomic store the spinner sees; no system call on either side. At most
+ * one waiter per online CPU spins at once (both ends of a ping-pong may
+ * wait in turn), so a thread per connection does not turn into a thousand
+ * spinning threads; and the spinner yields its CPU every few dozen turns,
+ * so on a machine with more runnable threads than CPUs the thread it waits
+ * for gets to run. Returns true if kicked.
+ */
+static bool waiter_spin(struct tn_waiter *w)
+{
+	struct tn_stack *st = w->st;
+	unsigned int i = 0;
+	u64 end;
+
+	if (!st->spin_ns || st->spinners >= st->max_spinners)
+		return false;
+	w->spinning = true;
+	st->spinners++;
+	pthread_mutex_unlock(&st->lock);
+	end = tn_host_ns() + st->spin_ns;
+	while (!__atomic_load_n(&w->kicked, __ATOMIC_ACQUIRE)) {
+#if defined(__x86_64__) || defined(__i386__)
+		__builtin_ia32_pause();
+#endif
+		if (++i % 64 == 0) {
+			if (tn_host_ns() >= end)
+				break;
+			sched_yield();
+		}
+	}
+	pthread_mutex_lock(&st->lock);
+	st->spinners--;
+	w->spinning = false;
+	return __atomic_load_n(&w->kicked, __ATOMIC_ACQUIRE);
+}
+
 static void waiter_block(struct tn_waiter *w)
 {
 	struct tn_stack *st = w->st;
@@ -243,6 +289,9 @@ static void waiter_block(struct tn_waiter *w)
 	 * clock itself, and a kick would only bounce that question around. */
 	list_add_tail(&w->sleepers, &st->vt_sleepers);
 	st->vt_asleep++;
+	__atomic_store_n(&w->kicked, 0, __ATOMIC_RELAXED);
+	if (!st->clock.virtual_time && waiter_spin(w))
+		return;   /* the kick took it off the sleepers' list */
 	if (until == UINT64_MAX || until > UINT64_MAX - st->clock.real_base_ns) {
 		pthread_cond_wait(&w->cond, &st->lock);
 	} else {
