@@ -6,7 +6,7 @@ set -euo pipefail
 # benchmarks talk to (ping, curl, nc, iperf3, python3's http.server).
 pkgs=(build-essential cmake pkg-config clang libclang-rt-14-dev
       libcmocka-dev libpcap-dev tshark iproute2 iputils-ping procps
-      iperf3 curl netcat-openbsd python3)
+      iperf3 curl netcat-openbsd python3 nftables)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

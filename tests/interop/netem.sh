@@ -29,9 +29,11 @@ netem_case() {
 		"nc -l -p 7777" \
 		"nstat TcpRetransSegs TcpExtTCPSACKRecovery TcpExtTCPLostRetransmit TcpExtTCPTimeouts" \
 		"echo done" || return
-	if [ "$lq" != - ]; then
-		nsx tc qdisc add dev tap0 root $lq || fail "$name: tc qdisc add dev tap0 root $lq"
-	fi
+	case $lq in
+	-) ;;
+	nft-loss\ *) nft_loss_add "${lq#nft-loss }" || fail "$name: nft loss rule on tap0" ;;
+	*) nsx tc qdisc add dev tap0 root $lq || fail "$name: tc qdisc add dev tap0 root $lq" ;;
+	esac
 	tn_await "$name" '^ready$' 20 || fail "$name: tuxnet never ready"
 	nsx timeout "$T_BIG" nc -N $TN 9000 < "$tmp/src" > /dev/null 2> "$tmp/$name.lxc.err" ||
 		fail "$name: Linux nc -> tuxnet: exit status $?: $(cat "$tmp/$name.lxc.err")"
@@ -40,7 +42,13 @@ netem_case() {
 	tn_await "$name" '^nc: received [1-9]' 30 || fail "$name: tuxnet nc -l printed no digest"
 	echo go | nsx timeout 5 nc -N $TN 7777
 	tn_await "$name" '^done$' 20 || fail "$name: tuxnet did not finish"
-	[ "$lq" != - ] && nsx tc -s qdisc show dev tap0 | sed -n 's/^ *Sent/  Linux netem: Sent/p'
+	case $lq in
+	-) ;;
+	nft-loss\ *) nsx nft list table netdev tnloss | sed -n 's/^.*hook \([a-z]*\).*$/\1/p;s/^.*counter/dropped/p' |
+			paste -sd' ' | sed 's/^/  Linux nft random drop (tap0 hooks): /'
+		nsx nft delete table netdev tnloss ;;
+	*) nsx tc -s qdisc show dev tap0 | sed -n 's/^ *Sent/  Linux netem: Sent/p' ;;
+	esac
 	nsx nstat TcpRetransSegs TcpExtTCPSACKRecovery TcpExtTCPLostRetransmit TcpExtTCPTimeouts \
 		> "$tmp/$name.lx.nstat" 2>&1
 	tn_stop
@@ -70,6 +78,28 @@ netem_case() {
 	esac
 	[ "$fails" -gt 0 ] && tn_show "$name"
 	return 0
+}
+
+# nft_loss_add PCT: where the kernel has no sch_netem, Linux-side random loss
+# from nftables instead, PCT % each way on tap0: frames tuxnet sends are
+# dropped at tap0's netdev ingress hook (a loss tuxnet's TCP must repair),
+# frames Linux sends at its egress hook. The egress drop is not netem's
+# silent loss: the kernel reports it to the sending TCP (NET_XMIT_DROP, as
+# for any local qdisc drop), which sends the segment again as new data, so
+# Linux counts no retransmissions for it. Removed by netem_case.
+nft_loss_add() {
+	nsx nft -f - << EOF
+table netdev tnloss {
+	chain in {
+		type filter hook ingress device "tap0" priority 0; policy accept;
+		numgen random mod 100 < $1 counter drop
+	}
+	chain out {
+		type filter hook egress device "tap0" priority 0; policy accept;
+		numgen random mod 100 < $1 counter drop
+	}
+}
+EOF
 }
 
 # netem_prepare: the source file Linux sends and the digests to expect.
