@@ -22,6 +22,8 @@ u64 tn_host_ns(void)
 void tn_clock_init(struct tn_clock *c, bool virtual_time)
 {
 	c->virtual_time = virtual_time;
+	c->cached = false;
+	c->cache_ns = 0;
 	c->virt_ns = 0;
 	c->real_base_ns = virtual_time ? 0 : tn_host_ns();
 }
@@ -30,6 +32,8 @@ u64 tn_clock_now(const struct tn_clock *c)
 {
 	if (c->virtual_time)
 		return c->virt_ns;
+	if (c->cached)
+		return c->cache_ns;
 	return tn_host_ns() - c->real_base_ns;
 }
 

@@ -49,6 +49,7 @@ void tn_stack_lock(struct tn_stack *st)
 {
 	pthread_mutex_lock(&st->lock);
 	st->lock_taken_ns = tn_host_ns();
+	tn_clock_cache_set(&st->clock, st->lock_taken_ns);
 	st->softirq_ns_at_lock = st->acct.softirq_ns + st->acct.hardirq_ns;
 }
 
@@ -86,6 +87,7 @@ void tn_stack_unlock(struct tn_stack *st)
 	u64 irq = st->acct.softirq_ns + st->acct.hardirq_ns - st->softirq_ns_at_lock;
 	if (held > irq)
 		st->acct.process_ns += held - irq;
+	tn_clock_cache_drop(&st->clock);
 	pthread_mutex_unlock(&st->lock);
 }
 
@@ -126,6 +128,7 @@ bool do_softirq(struct tn_stack *st)
 	st->softirq_depth++;
 	u64 t0 = tn_host_ns();
 	for (int restart = 0; restart < MAX_SOFTIRQ_RESTART; restart++) {
+		tn_clock_cache_set(&st->clock, restart ? tn_host_ns() : t0);
 		if (timers_due(st))
 			st->softirq_pending |= 1u << TIMER_SOFTIRQ;
 		unsigned int pending = st->softirq_pending;
@@ -253,10 +256,12 @@ static void wait_external(struct tn_stack *st, u64 t_ns, bool process)
 	struct timespec ts = { .tv_sec = (time_t)(wait / 1000000000ull),
 			       .tv_nsec = (long)(wait % 1000000000ull) };
 
-	if (process)
+	if (process) {
 		tn_stack_unlock(st);
-	else
+	} else {
+		tn_clock_cache_drop(&st->clock);
 		pthread_mutex_unlock(&st->lock);
+	}
 	int r = ppoll(pfd, n, t_ns == UINT64_MAX ? NULL : &ts, NULL);
 	if (process)
 		tn_stack_lock(st);
@@ -308,12 +313,14 @@ static void ksoftirqd_sleep(struct tn_stack *st)
 	/* A virtual clock never moves by itself: sleep until kicked. */
 	if (st->clock.virtual_time || next == UINT64_MAX) {
 		st->ksoftirqd_sleep_until = UINT64_MAX;
+		tn_clock_cache_drop(&st->clock);
 		pthread_cond_wait(&st->ksoftirqd_wait, &st->lock);
 	} else {
 		u64 host = st->clock.real_base_ns + next;
 		struct timespec ts = { .tv_sec = (time_t)(host / 1000000000ull),
 				       .tv_nsec = (long)(host % 1000000000ull) };
 		st->ksoftirqd_sleep_until = next;
+		tn_clock_cache_drop(&st->clock);
 		pthread_cond_timedwait(&st->ksoftirqd_wait, &st->lock, &ts);
 	}
 	st->ksoftirqd_sleep_until = 0;
@@ -329,6 +336,7 @@ static void *ksoftirqd_main(void *arg)
 		if (!st->stopping)
 			ksoftirqd_sleep(st);
 	}
+	tn_clock_cache_drop(&st->clock);
 	pthread_mutex_unlock(&st->lock);
 	return NULL;
 }
@@ -526,6 +534,7 @@ TN_EXPORT void tn_stack_stop_thread(struct tn_stack *st)
 	bool running = st->ksoftirqd_running;
 	st->stopping = true;
 	ksoftirqd_wake(st);
+	tn_clock_cache_drop(&st->clock);
 	pthread_mutex_unlock(&st->lock);
 	if (!running)
 		return;
@@ -533,6 +542,7 @@ TN_EXPORT void tn_stack_stop_thread(struct tn_stack *st)
 	pthread_mutex_lock(&st->lock);
 	st->ksoftirqd_running = false;
 	st->drive = TN_DRIVE_INLINE;
+	tn_clock_cache_drop(&st->clock);
 	pthread_mutex_unlock(&st->lock);
 }
 

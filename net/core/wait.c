@@ -187,6 +187,7 @@ static bool vt_advance(struct tn_stack *st, struct tn_waiter *w)
  * as long as it jumps. */
 static void vt_let_others_in(struct tn_stack *st)
 {
+	tn_clock_cache_drop(&st->clock);
 	pthread_mutex_unlock(&st->lock);
 	sched_yield();
 	pthread_mutex_lock(&st->lock);
@@ -262,6 +263,7 @@ static bool waiter_spin(struct tn_waiter *w)
 		return false;
 	w->spinning = true;
 	st->spinners++;
+	tn_clock_cache_drop(&st->clock);
 	pthread_mutex_unlock(&st->lock);
 	end = tn_host_ns() + st->spin_ns;
 	while (!__atomic_load_n(&w->kicked, __ATOMIC_ACQUIRE)) {
@@ -292,6 +294,7 @@ static void waiter_block(struct tn_waiter *w)
 	__atomic_store_n(&w->kicked, 0, __ATOMIC_RELAXED);
 	if (!st->clock.virtual_time && waiter_spin(w))
 		return;   /* the kick took it off the sleepers' list */
+	tn_clock_cache_drop(&st->clock);
 	if (until == UINT64_MAX || until > UINT64_MAX - st->clock.real_base_ns) {
 		pthread_cond_wait(&w->cond, &st->lock);
 	} else {
@@ -333,6 +336,8 @@ void tn_wake_all_sleepers(struct tn_stack *st)
 	st->dying = true;
 	list_for_each_entry_safe(s, tmp, &st->vt_sleepers, sleepers)
 		waiter_kick(s);
-	while (st->vt_inside > 0)
+	while (st->vt_inside > 0) {
+		tn_clock_cache_drop(&st->clock);
 		pthread_cond_wait(&st->ksoftirqd_wait, &st->lock);
+	}
 }
