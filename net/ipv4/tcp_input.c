@@ -278,12 +278,15 @@ static void tcp_set_rto(struct sock *sk)
 	inet_csk(sk)->icsk_rto = (u32)TN_MIN(rto, (u64)TCP_RTO_MAX);
 }
 
+/* The least RTT seen (Linux's rtt_min filter, without its 300 s window):
+ * a sample of 0 counts as one jiffy, as Linux's. */
 static void tcp_update_rtt_min(struct sock *sk, long rtt_us)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
+	u32 v = rtt_us > 0 ? (u32)rtt_us : 1000u;
 
-	if (rtt_us > 0 && (!tp->min_rtt_us || (u32)rtt_us < tp->min_rtt_us))
-		tp->min_rtt_us = (u32)rtt_us;
+	if (rtt_us >= 0 && v < tp->min_rtt_us)
+		tp->min_rtt_us = v;
 }
 
 /*
@@ -1746,11 +1749,29 @@ void tcp_initialize_rcv_mss(struct sock *sk)
 	inet_csk(sk)->icsk_ack.rcv_mss = (u16)hint;
 }
 
+#define TCP_TIMEOUT_FALLBACK 3000u   /* jiffies: RFC 6298 5.7's 3 s */
+
+/* Linux's tcp_init_metrics without a metrics cache: no RTT sample from the
+ * handshake (it was retransmitted, without timestamps) means the RTO falls
+ * back to 3 s (RFC 6298 5.7); ssthresh starts infinite. */
+static void tcp_init_metrics(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	tp->snd_ssthresh = TCP_INFINITE_SSTHRESH;
+	if (tp->srtt_us)
+		return;
+	tp->rttvar_us = TCP_TIMEOUT_FALLBACK * 1000u;
+	tp->mdev_us = tp->mdev_max_us = tp->rttvar_us;
+	inet_csk(sk)->icsk_rto = TCP_TIMEOUT_FALLBACK;
+}
+
 void tcp_init_transfer(struct sock *sk)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
 
 	tcp_mtup_init(sk);
+	tcp_init_metrics(sk);
 	/* RFC 5681 3.1: a retransmitted SYN or SYN-ACK means cwnd 1. */
 	if (tp->total_retrans > 1 && tp->undo_marker)
 		tp->snd_cwnd = 1;
@@ -1948,6 +1969,18 @@ static enum skb_drop_reason tcp_rcv_listen(struct sock *sk, struct sk_buff *skb)
 	return SKB_NOT_DROPPED_YET;
 }
 
+void tcp_synack_rtt_meas(struct sock *sk, const struct request_sock *req)
+{
+	long rtt_us = -1;
+
+	if (req && !req->num_retrans && req->snt_synack) {
+		u64 now = tn_now(tcp_st(sk));
+
+		rtt_us = now > req->snt_synack ? (long)((now - req->snt_synack) / 1000u) : 0;
+	}
+	tcp_ack_update_rtt(sk, FLAG_SYN_ACKED, rtt_us, -1, rtt_us);
+}
+
 /* Our SYN-ACK was acknowledged: ESTABLISHED. */
 static void tcp_synrecv_established(struct sock *sk, struct sk_buff *skb)
 {
@@ -1955,7 +1988,7 @@ static void tcp_synrecv_established(struct sock *sk, struct sk_buff *skb)
 
 	tp->delivered++;
 	if (!tp->srtt_us)
-		tcp_ack_update_rtt(sk, FLAG_SYN_ACKED, -1, -1, -1);
+		tcp_synack_rtt_meas(sk, NULL);
 	tp->retrans_stamp = 0;
 	/* Before tcp_init_buffer_space sizes window_clamp from it (Linux
 	 * 6.16's "fix initial rcvq_space.space for passive TS flows": the
