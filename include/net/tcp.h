@@ -517,6 +517,11 @@ void tcp_reset(struct sock *sk, struct sk_buff *skb);
 void tcp_enter_loss(struct sock *sk);
 /* Re-arm (or stop, when nothing is outstanding) the retransmit timer. */
 void tcp_rearm_rto(struct sock *sk);
+/* How far in the future the RTO of the head would fire (us, may be <= 0;
+ * Linux's tcp_rto_delta_us). */
+s64 tcp_rto_delta_us(const struct sock *sk);
+/* The reordering timer (ICSK_TIME_REO_TIMEOUT) fired: RACK again. */
+void tcp_rack_reo_timeout(struct sock *sk);
 void tcp_clear_retrans(struct tcp_sock *tp);
 /* The path MTU fell (tcp_ipv4.c): mark segments too big as lost, resend. */
 void tcp_simple_retransmit(struct sock *sk);
@@ -912,6 +917,12 @@ int __tcp_retransmit_skb(struct sock *sk, struct sk_buff *skb, int segs);
 int tcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len, unsigned int mss_now);
 int tcp_mtu_to_mss(struct sock *sk, int pmtu);
 int tcp_mss_to_mtu(struct sock *sk, int mss);
+/* Tail loss probe (RFC 8985 7, net.ipv4.tcp_early_retrans 3 or 4): arm
+ * ICSK_TIME_LOSS_PROBE at the PTO when SACK is on and the state is Open or
+ * CWR (advancing_rto: an ACK just moved the RTO); false when no probe was
+ * armed. The timer sends new data, else the last segment again. */
+bool tcp_schedule_loss_probe(struct sock *sk, bool advancing_rto);
+void tcp_send_loss_probe(struct sock *sk);
 /* Zero-window probe (persist timer) and keepalive/window probe. */
 void tcp_send_probe0(struct sock *sk);
 int tcp_write_wakeup(struct sock *sk, int mib);
