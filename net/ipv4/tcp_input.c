@@ -2017,7 +2017,7 @@ void tcp_synack_rtt_meas(struct sock *sk, const struct request_sock *req)
 	long rtt_us = -1;
 
 	if (req && !req->num_retrans && req->snt_synack) {
-		u64 now = tn_now(tcp_st(sk));
+		u64 now = tn_now(tcp_st(sk)) + 1;    /* snt_synack is ns + 1 */
 
 		rtt_us = now > req->snt_synack ? (long)((now - req->snt_synack) / 1000u) : 0;
 	}

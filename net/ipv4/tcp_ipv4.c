@@ -261,9 +261,10 @@ int tcp_v4_send_synack(const struct sock *sk, struct request_sock *req)
 		tsval = (req->syncookie ? cookie_init_timestamp(req, tcp_ts_clock_ms(net->stack))
 					: tcp_ts_clock_ms(net->stack)) + req->ts_off;
 	req->snt_synack_ts = tsval;
-	/* The first SYN-ACK's send time, for tcp_synack_rtt_meas. */
+	/* The first SYN-ACK's send time, for tcp_synack_rtt_meas (+ 1 ns:
+	 * a stack clock at 0 must not read as "none"). */
 	if (!req->snt_synack)
-		req->snt_synack = tn_now(net->stack) ? tn_now(net->stack) : 1;
+		req->snt_synack = tn_now(net->stack) + 1;
 	th.source = req->rsk_num;
 	th.dest = req->rsk_rmt_port;
 	th.seq = req->snt_isn;
