@@ -16,8 +16,8 @@
  * It is not the transmit side: tcp_xmit_retransmit_queue() (tcp_output.c)
  * sends what is marked lost, within cwnd, counting prr_out. Nor is it
  * congestion avoidance: icsk_ca_ops (tcp_cong.c) owns cwnd growth and the
- * ssthresh after a loss. Everything runs under the stack lock, from tcp_ack() and from the
- * retransmit timer (the reordering timeout).
+ * ssthresh after a loss. Everything runs under the stack lock, from
+ * tcp_ack() and from the retransmit timer (the reordering timeout).
  *
  * Deviations: a SACK block that covers part of a multi-segment skb does not
  * split it (the skb is tagged only once fully covered); min_rtt is the
