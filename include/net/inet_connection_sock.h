@@ -38,6 +38,7 @@ struct request_sock {
 	u32 rcv_isn, snt_isn;
 	u32 ts_recent;
 	u32 snt_synack_ts;                  /* TSval of the last SYN-ACK, for RTT */
+	u64 snt_synack;                     /* stack ns + 1 of the first SYN-ACK, 0: none (RTT) */
 	u16 mss;
 	u8 num_retrans;
 	u8 num_timeout;

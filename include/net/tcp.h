@@ -68,6 +68,13 @@ struct tcp_sock;   /* added (tcp_ipv4): tcp_slow_start() below uses it before it
 #define TCP_KEEPALIVE_PROBES 9
 #define TCP_MAX_WSCALE 14
 #define TCP_RESOURCE_PROBE_INTERVAL 500
+#define TCP_TIMEOUT_MIN_US 2000          /* Linux's: 2 jiffies, the least timeout */
+
+/* net.ipv4.tcp_recovery bits (Linux's). */
+#define TCP_RACK_LOSS_DETECTION 0x1      /* RACK loss detection (RFC 8985) */
+#define TCP_RACK_STATIC_REO_WND 0x2      /* no D-SACK-driven reo_wnd steps */
+#define TCP_RACK_NO_DUPTHRESH 0x4        /* no reo_wnd 0 once dupthresh is met */
+#define TCP_RACK_RECOVERY_THRESH 16      /* recoveries a widened reo_wnd persists */
 
 static inline bool before(u32 seq1, u32 seq2) { return (s32)(seq1 - seq2) < 0; }
 #define after(seq2, seq1) before(seq1, seq2)
@@ -84,6 +91,7 @@ struct tcp_skb_cb {
 	u32 tcp_tw_isn;          /* input: ISN for a SYN that reopens a TIME_WAIT (added by tcp_ipv4) */
 	u64 tx_stamp;            /* output: stack ns when (re)sent, for RTT/RACK */
 	u32 tsval;               /* output: TSval sent */
+	u32 tx_delivered;        /* output: tp->delivered when (re)sent (Linux's tx.delivered) */
 	u8 tcp_flags;            /* TCPHDR_* */
 	u8 sacked;               /* TCPCB_* scoreboard bits */
 	u8 ip_dsfield;
@@ -251,6 +259,24 @@ struct tcp_sock {
 	 * the send buffer full; an ACK that frees space may then grow it
 	 * (tcp_new_space -> tcp_sndbuf_expand). */
 	u8 write_nospace;
+	/* Added for RACK-TLP and F-RTO (tcp_recovery.c; RFC 8985, RFC 5682). */
+	struct {                 /* Linux's tp->rack */
+		u64 mstamp;      /* ns: (re)sent time of the latest sent skb (s)acked */
+		u32 rtt_us;      /* its RTT */
+		u32 end_seq;     /* its end_seq (ties of mstamp) */
+		u32 last_delivered;   /* delivered at the last reo_wnd change */
+		u8 reo_wnd_steps;     /* reo_wnd in steps of min_rtt/4, 1..255 */
+		u8 reo_wnd_persist : 5, /* recoveries left before steps go back to 1 */
+		   dsack_seen : 1,      /* a D-SACK asks for a wider reo_wnd */
+		   advanced : 1,        /* mstamp moved: loss detection to run */
+		   unused : 1;
+	} rack;
+	u32 reord_seen;          /* reordering events (tcpi_reord_seen) */
+	u32 lost;                /* segments ever marked lost (PRR's newly_lost) */
+	u32 tlp_high_seq;        /* snd_nxt at the outstanding loss probe, 0: none */
+	u8 tlp_retrans : 1,      /* that probe was a retransmission */
+	   frto : 1,             /* F-RTO is on for this loss episode (RFC 5682 3.1) */
+	   unused_rec : 6;
 };
 
 #define TCP_NAGLE_OFF 1
@@ -318,6 +344,7 @@ struct tcp_net {
 	int sysctl_tcp_autocorking;            /* 1 */
 	int sysctl_tcp_early_retrans;          /* 3 */
 	int sysctl_tcp_frto;                   /* 2 */
+	int sysctl_tcp_recovery;               /* 1: TCP_RACK_LOSS_DETECTION */
 	int sysctl_tcp_no_metrics_save;        /* 0 */
 	int sysctl_tcp_ecn;                    /* 2 */
 	char sysctl_tcp_congestion_control[16]; /* "cubic" */
@@ -479,6 +506,10 @@ bool tcp_oow_rate_limited(struct net *net, const struct sk_buff *skb, int mib_id
 void tcp_init_transfer(struct sock *sk);
 void tcp_init_buffer_space(struct sock *sk);
 void tcp_finish_connect(struct sock *sk, struct sk_buff *skb);
+/* The passive side's first RTT sample (Linux's tcp_synack_rtt_meas): from
+ * the first SYN-ACK's send time when it was not retransmitted (req given),
+ * else from the timestamp echo of the segment being processed. */
+void tcp_synack_rtt_meas(struct sock *sk, const struct request_sock *req);
 void tcp_initialize_rcv_mss(struct sock *sk);
 /* A RST was accepted: error by state (ECONNREFUSED / EPIPE / ECONNRESET), done. */
 void tcp_reset(struct sock *sk, struct sk_buff *skb);
@@ -486,6 +517,11 @@ void tcp_reset(struct sock *sk, struct sk_buff *skb);
 void tcp_enter_loss(struct sock *sk);
 /* Re-arm (or stop, when nothing is outstanding) the retransmit timer. */
 void tcp_rearm_rto(struct sock *sk);
+/* How far in the future the RTO of the head would fire (us, may be <= 0;
+ * Linux's tcp_rto_delta_us). */
+s64 tcp_rto_delta_us(const struct sock *sk);
+/* The reordering timer (ICSK_TIME_REO_TIMEOUT) fired: RACK again. */
+void tcp_rack_reo_timeout(struct sock *sk);
 void tcp_clear_retrans(struct tcp_sock *tp);
 /* The path MTU fell (tcp_ipv4.c): mark segments too big as lost, resend. */
 void tcp_simple_retransmit(struct sock *sk);
@@ -881,6 +917,12 @@ int __tcp_retransmit_skb(struct sock *sk, struct sk_buff *skb, int segs);
 int tcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len, unsigned int mss_now);
 int tcp_mtu_to_mss(struct sock *sk, int pmtu);
 int tcp_mss_to_mtu(struct sock *sk, int mss);
+/* Tail loss probe (RFC 8985 7, net.ipv4.tcp_early_retrans 3 or 4): arm
+ * ICSK_TIME_LOSS_PROBE at the PTO when SACK is on and the state is Open or
+ * CWR (advancing_rto: an ACK just moved the RTO); false when no probe was
+ * armed. The timer sends new data, else the last segment again. */
+bool tcp_schedule_loss_probe(struct sock *sk, bool advancing_rto);
+void tcp_send_loss_probe(struct sock *sk);
 /* Zero-window probe (persist timer) and keepalive/window probe. */
 void tcp_send_probe0(struct sock *sk);
 int tcp_write_wakeup(struct sock *sk, int mib);

@@ -193,6 +193,7 @@ void tcp_init_sock(struct sock *sk)
 	tp->snd_cwnd_clamp = ~0u;
 	tp->mss_cache = TCP_MSS_DEFAULT;
 	tp->reordering = (u32)tn->sysctl_tcp_reordering;
+	tp->rack.reo_wnd_steps = 1;          /* RACK: reo_wnd = min_rtt / 4 */
 	tcp_assign_congestion_control(sk);   /* net.ipv4.tcp_congestion_control */
 	sk->sk_state = TCP_CLOSE;
 	sk->sk_write_space = sk_stream_write_space;
@@ -770,6 +771,10 @@ static void tcp_disconnect_reset_state(struct sock *sk)
 	tp->segs_in = tp->segs_out = tp->data_segs_in = tp->data_segs_out = 0;
 	tp->bytes_sent = tp->bytes_acked = tp->bytes_received = tp->bytes_retrans = 0;
 	tp->dsack_dups = tp->rcv_ooopack = 0;
+	memset(&tp->rack, 0, sizeof(tp->rack));
+	tp->rack.reo_wnd_steps = 1;
+	tp->reord_seen = tp->lost = tp->tlp_high_seq = 0;
+	tp->min_rtt_us = ~0u;
 }
 
 /* connect(AF_UNSPEC) and SO_LINGER 0: the ABORT call of RFC 9293 3.10.5. */
@@ -1200,6 +1205,7 @@ static void tcp_get_info_counts(const struct tcp_sock *tp, struct tn_tcp_info *i
 	info->tcpi_data_segs_out = tp->data_segs_out;
 	info->tcpi_delivered = tp->delivered;
 	info->tcpi_dsack_dups = tp->dsack_dups;
+	info->tcpi_reord_seen = tp->reord_seen;
 	info->tcpi_rcv_ooopack = tp->rcv_ooopack;
 	info->tcpi_notsent_bytes = (s32)(tp->write_seq - tp->snd_nxt) > 0
 					   ? tp->write_seq - tp->snd_nxt : 0;

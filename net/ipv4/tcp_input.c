@@ -278,12 +278,15 @@ static void tcp_set_rto(struct sock *sk)
 	inet_csk(sk)->icsk_rto = (u32)TN_MIN(rto, (u64)TCP_RTO_MAX);
 }
 
+/* The least RTT seen (Linux's rtt_min filter, without its 300 s window):
+ * a sample of 0 counts as one jiffy, as Linux's. */
 static void tcp_update_rtt_min(struct sock *sk, long rtt_us)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
+	u32 v = rtt_us > 0 ? (u32)rtt_us : 1000u;
 
-	if (rtt_us > 0 && (!tp->min_rtt_us || (u32)rtt_us < tp->min_rtt_us))
-		tp->min_rtt_us = (u32)rtt_us;
+	if (rtt_us >= 0 && v < tp->min_rtt_us)
+		tp->min_rtt_us = v;
 }
 
 /*
@@ -313,16 +316,36 @@ static bool tcp_ack_update_rtt(struct sock *sk, int flag, long seq_rtt_us, long 
 	return true;
 }
 
-/* RFC 6298 5.1, 5.2: data outstanding keeps the timer running; none stops it. */
+s64 tcp_rto_delta_us(const struct sock *sk)
+{
+	const struct sk_buff *skb = tcp_rtx_queue_head(sk);
+	u64 rto_us = (u64)inet_csk(sk)->icsk_rto * 1000u;
+
+	if (!skb)
+		return (s64)rto_us;
+	return (s64)(TCP_SKB_CB(skb)->tx_stamp / 1000u + rto_us) - (s64)tcp_clock_us(sk);
+}
+
+/* RFC 6298 5.1, 5.2: data outstanding keeps the timer running; none stops
+ * it. A loss probe or reordering timer gives way to the RTO of the head,
+ * counted from when the head was sent (Linux's tcp_rearm_rto). */
 void tcp_rearm_rto(struct sock *sk)
 {
+	struct inet_connection_sock *icsk = inet_csk(sk);
 	struct tcp_sock *tp = tcp_sk(sk);
+	u64 rto = icsk->icsk_rto;
 
-	if (!tp->packets_out)
+	if (!tp->packets_out) {
 		inet_csk_clear_xmit_timer(sk, ICSK_TIME_RETRANS);
-	else
-		inet_csk_reset_xmit_timer(sk, ICSK_TIME_RETRANS, inet_csk(sk)->icsk_rto,
-					  TCP_RTO_MAX);
+		return;
+	}
+	if (icsk->icsk_pending == ICSK_TIME_REO_TIMEOUT ||
+	    icsk->icsk_pending == ICSK_TIME_LOSS_PROBE) {
+		s64 delta_us = TN_MAX(tcp_rto_delta_us(sk), (s64)1);
+
+		rto = ((u64)delta_us + 999) / 1000;   /* usecs_to_jiffies */
+	}
+	inet_csk_reset_xmit_timer(sk, ICSK_TIME_RETRANS, rto, TCP_RTO_MAX);
 }
 
 /* ---- ACK scheduling (RFC 1122 4.2.3.2, RFC 5681 4.2) ---------------------- */
@@ -1371,6 +1394,7 @@ static void tcp_rtx_queue_unlink_and_free(struct sk_buff *skb, struct sock *sk)
 
 struct tcp_clean_state {
 	u64 first_ackt, last_ackt;   /* tx_stamp of the first / last skb timed */
+	u32 prior_delivered;         /* most recent tx_delivered acked (Linux's rs) */
 	u32 pkts_acked;
 	u32 reord;
 	bool fully_acked;
@@ -1401,10 +1425,16 @@ static int tcp_clean_one(struct sock *sk, struct sk_buff *skb, u32 acked_pcount,
 		if (!after(scb->end_seq, tp->high_seq))
 			flag |= FLAG_ORIG_SACK_ACKED;
 	}
-	if (sacked & TCPCB_SACKED_ACKED)
+	if (sacked & TCPCB_SACKED_ACKED) {
 		tp->sacked_out -= acked_pcount;
-	else if (tcp_is_sack(tp))
-		tp->delivered += acked_pcount;
+	} else {
+		cs->prior_delivered = TN_MAX(cs->prior_delivered, scb->tx_delivered);
+		if (tcp_is_sack(tp)) {
+			tp->delivered += acked_pcount;
+			if (!tcp_skb_spurious_retrans(tp, skb))
+				tcp_rack_advance(sk, sacked, scb->end_seq, scb->tx_stamp);
+		}
+	}
 	if (sacked & TCPCB_LOST)
 		tp->lost_out -= acked_pcount;
 	tp->packets_out -= acked_pcount;
@@ -1432,6 +1462,8 @@ static int tcp_clean_finish(struct sock *sk, struct tcp_clean_state *cs, u32 pri
 	struct tcp_sock *tp = tcp_sk(sk);
 	const struct tcp_congestion_ops *ca = inet_csk(sk)->icsk_ca_ops;
 	long seq_rtt_us = -1, sack_rtt_us = -1, ca_rtt_us = -1;
+	struct sk_buff *head;
+	bool rtt_update;
 
 	if (cs->timed && !(flag & FLAG_RETRANS_DATA_ACKED)) {
 		seq_rtt_us = tcp_us_since(sk, cs->first_ackt);
@@ -1441,7 +1473,12 @@ static int tcp_clean_finish(struct sock *sk, struct tcp_clean_state *cs, u32 pri
 		sack_rtt_us = tcp_us_since(sk, sack->first_sackt);
 		ca_rtt_us = tcp_us_since(sk, sack->last_sackt);
 	}
-	tcp_ack_update_rtt(sk, flag, seq_rtt_us, sack_rtt_us, ca_rtt_us);
+	rtt_update = tcp_ack_update_rtt(sk, flag, seq_rtt_us, sack_rtt_us, ca_rtt_us);
+	sack->prior_delivered = TN_MAX(sack->prior_delivered, cs->prior_delivered);
+	head = tcp_rtx_queue_head(sk);
+	if (!(flag & FLAG_ACKED) && head && rtt_update && sack_rtt_us >= 0 &&
+	    sack_rtt_us > tcp_us_since(sk, TCP_SKB_CB(head)->tx_stamp))
+		flag |= FLAG_SET_XMIT_TIMER;   /* the SACKed data went after the head */
 	if (flag & FLAG_ACKED) {
 		flag |= FLAG_SET_XMIT_TIMER;
 		if (tcp_is_reno(tp)) {
@@ -1518,20 +1555,23 @@ static bool tcp_may_raise_cwnd(const struct sock *sk, int flag)
 	return flag & FLAG_DATA_ACKED;
 }
 
-static void tcp_cong_control(struct sock *sk, u32 ack, u32 acked_sacked, int flag)
+static void tcp_cong_control(struct sock *sk, u32 ack, u32 acked_sacked, u32 newly_lost,
+			     int flag)
 {
 	const struct tcp_congestion_ops *ca = inet_csk(sk)->icsk_ca_ops;
 
 	if (tcp_in_cwnd_reduction(sk))
-		tcp_cwnd_reduction(sk, (int)acked_sacked, 0, flag);
+		tcp_cwnd_reduction(sk, (int)acked_sacked, (int)newly_lost, flag);
 	else if (tcp_may_raise_cwnd(sk, flag) && ca && ca->cong_avoid)
 		ca->cong_avoid(sk, ack, acked_sacked);
 }
 
-/* The retransmit timer after an ACK that acknowledged something. */
+/* The retransmit timer after an ACK that acknowledged something: a tail
+ * loss probe when one may go, else the RTO (Linux's tcp_set_xmit_timer). */
 static void tcp_set_xmit_timer(struct sock *sk)
 {
-	tcp_rearm_rto(sk);
+	if (!tcp_schedule_loss_probe(sk, true))
+		tcp_rearm_rto(sk);
 }
 
 /* Everything an ACK that advanced (or SACKed) does once the queue is
@@ -1543,8 +1583,12 @@ static void tcp_ack_process_queue(struct sock *sk, int *flag, u32 prior_snd_una,
 	struct tcp_sock *tp = tcp_sk(sk);
 	int rexmit = REXMIT_NONE;
 	int num_dupack = 0;
+	u32 lost = tp->lost;
 
 	*flag |= tcp_clean_rtx_queue(sk, prior_fack, prior_snd_una, ss);
+	tcp_rack_update_reo_wnd(sk, ss->prior_delivered);
+	if (tp->tlp_high_seq)
+		tcp_process_tlp_ack(sk, ack, *flag);
 	if (tcp_ack_is_dubious(sk, *flag)) {
 		if (!(*flag & (FLAG_SND_UNA_ADVANCED | FLAG_NOT_DUP | FLAG_DSACKING_ACK)))
 			num_dupack = 1;
@@ -1552,7 +1596,7 @@ static void tcp_ack_process_queue(struct sock *sk, int *flag, u32 prior_snd_una,
 	}
 	if (*flag & FLAG_SET_XMIT_TIMER)
 		tcp_set_xmit_timer(sk);
-	tcp_cong_control(sk, ack, tp->delivered - delivered, *flag);
+	tcp_cong_control(sk, ack, tp->delivered - delivered, tp->lost - lost, *flag);
 	tcp_xmit_recovery(sk, rexmit);
 }
 
@@ -1630,6 +1674,8 @@ static int tcp_ack(struct sock *sk, const struct sk_buff *skb, int flag)
 			tcp_fastretrans_alert(sk, prior_snd_una, 0, &flag, &rexmit);
 		}
 		tcp_ack_probe(sk);
+		if (tp->tlp_high_seq)
+			tcp_process_tlp_ack(sk, ack, flag);
 		return 1;
 	}
 	tcp_ack_process_queue(sk, &flag, prior_snd_una, prior_fack, delivered, &ss, ack);
@@ -1746,11 +1792,29 @@ void tcp_initialize_rcv_mss(struct sock *sk)
 	inet_csk(sk)->icsk_ack.rcv_mss = (u16)hint;
 }
 
+#define TCP_TIMEOUT_FALLBACK 3000u   /* jiffies: RFC 6298 5.7's 3 s */
+
+/* Linux's tcp_init_metrics without a metrics cache: no RTT sample from the
+ * handshake (it was retransmitted, without timestamps) means the RTO falls
+ * back to 3 s (RFC 6298 5.7); ssthresh starts infinite. */
+static void tcp_init_metrics(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	tp->snd_ssthresh = TCP_INFINITE_SSTHRESH;
+	if (tp->srtt_us)
+		return;
+	tp->rttvar_us = TCP_TIMEOUT_FALLBACK * 1000u;
+	tp->mdev_us = tp->mdev_max_us = tp->rttvar_us;
+	inet_csk(sk)->icsk_rto = TCP_TIMEOUT_FALLBACK;
+}
+
 void tcp_init_transfer(struct sock *sk)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
 
 	tcp_mtup_init(sk);
+	tcp_init_metrics(sk);
 	/* RFC 5681 3.1: a retransmitted SYN or SYN-ACK means cwnd 1. */
 	if (tp->total_retrans > 1 && tp->undo_marker)
 		tp->snd_cwnd = 1;
@@ -1948,6 +2012,18 @@ static enum skb_drop_reason tcp_rcv_listen(struct sock *sk, struct sk_buff *skb)
 	return SKB_NOT_DROPPED_YET;
 }
 
+void tcp_synack_rtt_meas(struct sock *sk, const struct request_sock *req)
+{
+	long rtt_us = -1;
+
+	if (req && !req->num_retrans && req->snt_synack) {
+		u64 now = tn_now(tcp_st(sk)) + 1;    /* snt_synack is ns + 1 */
+
+		rtt_us = now > req->snt_synack ? (long)((now - req->snt_synack) / 1000u) : 0;
+	}
+	tcp_ack_update_rtt(sk, FLAG_SYN_ACKED, rtt_us, -1, rtt_us);
+}
+
 /* Our SYN-ACK was acknowledged: ESTABLISHED. */
 static void tcp_synrecv_established(struct sock *sk, struct sk_buff *skb)
 {
@@ -1955,7 +2031,7 @@ static void tcp_synrecv_established(struct sock *sk, struct sk_buff *skb)
 
 	tp->delivered++;
 	if (!tp->srtt_us)
-		tcp_ack_update_rtt(sk, FLAG_SYN_ACKED, -1, -1, -1);
+		tcp_synack_rtt_meas(sk, NULL);
 	tp->retrans_stamp = 0;
 	/* Before tcp_init_buffer_space sizes window_clamp from it (Linux
 	 * 6.16's "fix initial rcvq_space.space for passive TS flows": the

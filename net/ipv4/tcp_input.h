@@ -26,6 +26,7 @@
 #define FLAG_UPDATE_TS_RECENT 0x4000    /* tcp_replace_ts_recent() */
 #define FLAG_NO_CHALLENGE_ACK 0x8000    /* do not send a challenge ACK */
 #define FLAG_ACK_MAYBE_DELAYED 0x10000  /* likely a delayed ACK */
+#define FLAG_DSACK_TLP 0x20000         /* D-SACK of the loss probe (tlp_high_seq) */
 
 #define FLAG_ACKED (FLAG_DATA_ACKED | FLAG_SYN_ACKED)
 #define FLAG_NOT_DUP (FLAG_DATA | FLAG_WIN_UPDATE | FLAG_ACKED)
@@ -43,6 +44,7 @@ struct tcp_sacktag_state {
 	u64 last_sackt;
 	u32 reord;            /* lowest never-retransmitted seq SACKed past a hole */
 	u32 sack_delivered;   /* segments newly delivered per this SACK */
+	u32 prior_delivered;  /* most recent tx_delivered newly (s)acked (Linux's rs) */
 	int flag;
 	bool timed;           /* first_sackt is set (a stamp may be 0) */
 };
@@ -59,6 +61,27 @@ void tcp_fastretrans_alert(struct sock *sk, u32 prior_snd_una, int num_dupack, i
 void tcp_remove_reno_sacks(struct sock *sk, int acked);
 void tcp_cwnd_reduction(struct sock *sk, int newly_acked_sacked, int newly_lost, int flag);
 void tcp_xmit_recovery(struct sock *sk, int rexmit);
+
+/* RACK (RFC 8985 6) and the tail loss probe's ACK (RFC 8985 7.4), in
+ * tcp_recovery.c. net.ipv4.tcp_recovery bit 0 turns RACK on. */
+static inline bool tcp_is_rack(const struct sock *sk)
+{
+	return tcp_net(sk)->sysctl_tcp_recovery & TCP_RACK_LOSS_DETECTION;
+}
+/* An skb sent at xmit_ns (ending at end_seq, scoreboard bits sacked) was
+ * delivered: RACK.xmit_ts / RACK.rtt move to it when it is the latest. */
+void tcp_rack_advance(struct sock *sk, u8 sacked, u32 end_seq, u64 xmit_ns);
+/* After the ACK: widen reo_wnd by one step per round with a D-SACK. */
+void tcp_rack_update_reo_wnd(struct sock *sk, u32 prior_delivered);
+void tcp_process_tlp_ack(struct sock *sk, u32 ack, int flag);
+/* The skb's original was (s)acked although it was retransmitted
+ * (Linux's tcp_skb_spurious_retrans: the echo predates the resend). */
+static inline bool tcp_skb_spurious_retrans(const struct tcp_sock *tp, const struct sk_buff *skb)
+{
+	return (TCP_SKB_CB(skb)->sacked & TCPCB_RETRANS) && tp->rx_opt.saw_tstamp &&
+	       tp->rx_opt.rcv_tsecr &&
+	       before(tp->rx_opt.rcv_tsecr, TCP_SKB_CB(skb)->tsval - tp->tsoffset);
+}
 
 /* Timing shared by the two files. */
 u64 tcp_clock_us(const struct sock *sk);

@@ -261,6 +261,10 @@ int tcp_v4_send_synack(const struct sock *sk, struct request_sock *req)
 		tsval = (req->syncookie ? cookie_init_timestamp(req, tcp_ts_clock_ms(net->stack))
 					: tcp_ts_clock_ms(net->stack)) + req->ts_off;
 	req->snt_synack_ts = tsval;
+	/* The first SYN-ACK's send time, for tcp_synack_rtt_meas (+ 1 ns:
+	 * a stack clock at 0 must not read as "none"). */
+	if (!req->snt_synack)
+		req->snt_synack = tn_now(net->stack) + 1;
 	th.source = req->rsk_num;
 	th.dest = req->rsk_rmt_port;
 	th.seq = req->snt_isn;
@@ -926,6 +930,7 @@ static const struct ctl_table tcp_sysctl_table[] = {
 	TENTRY("tcp_autocorking", sysctl_tcp_autocorking, proc_dointvec_minmax, 0, 1),
 	TENTRY("tcp_early_retrans", sysctl_tcp_early_retrans, proc_dointvec_minmax, 0, 4),
 	TENTRY("tcp_frto", sysctl_tcp_frto, proc_dointvec, 0, 0),
+	TENTRY("tcp_recovery", sysctl_tcp_recovery, proc_dointvec, 0, 0),
 	TENTRY("tcp_no_metrics_save", sysctl_tcp_no_metrics_save, proc_dointvec, 0, 0),
 	TENTRY("tcp_ecn", sysctl_tcp_ecn, proc_dointvec_minmax, 0, 2),
 	TENTRY("tcp_congestion_control", sysctl_tcp_congestion_control,
@@ -973,6 +978,7 @@ static void tcp_net_defaults(struct tcp_net *t)
 	t->sysctl_tcp_autocorking = 1;
 	t->sysctl_tcp_early_retrans = 3;
 	t->sysctl_tcp_frto = 2;
+	t->sysctl_tcp_recovery = TCP_RACK_LOSS_DETECTION;
 	t->sysctl_tcp_no_metrics_save = 0;
 	t->sysctl_tcp_ecn = 2;
 	snprintf(t->sysctl_tcp_congestion_control, sizeof(t->sysctl_tcp_congestion_control),

@@ -621,8 +621,11 @@ struct sock *tcp_check_req(struct sock *sk, struct sk_buff *skb, struct request_
 		return NULL;
 	}
 	child = tcp_v4_syn_recv_sock(sk, skb, req);
-	if (child)
+	if (child) {
+		/* RFC 6298 2.2 from the handshake, as Linux's tcp_check_req. */
+		tcp_synack_rtt_meas(child, req);
 		return tcp_req_complete(sk, req, child);
+	}
 	/* Accept queue full: ignore the ACK (the peer retransmits it once
 	 * our SYN-ACK does), or reset with tcp_abort_on_overflow. */
 	*reason = SKB_DROP_REASON_TCP_LISTEN_OVERFLOW;

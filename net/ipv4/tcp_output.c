@@ -551,6 +551,7 @@ static int __tcp_transmit_skb(struct sock *sk, struct sk_buff *oskb, int clone_i
 	tcp_count_sent(sk, skb, hdr_len);
 	TCP_SKB_CB(oskb)->tx_stamp = tn_now(tcp_stack(sk));
 	TCP_SKB_CB(oskb)->tsval = tsval;
+	TCP_SKB_CB(oskb)->tx_delivered = tcp_sk(sk)->delivered;
 	skb->tstamp = tn_now(tcp_stack(sk));
 	return tcp_ip_send(sk, skb, rt, saddr);
 }
@@ -611,9 +612,11 @@ static void tcp_event_new_data_sent(struct sock *sk, struct sk_buff *skb)
 	tcp_advance_send_head(sk, skb);
 	tp->snd_nxt = TCP_SKB_CB(skb)->end_seq;
 	tp->packets_out += tcp_skb_pcount(skb);
+	/* A pending loss probe gives way to the RTO of the head; the probe is
+	 * scheduled again once the burst is out (tcp_write_xmit). */
 	if (!prior_packets || icsk->icsk_pending == ICSK_TIME_LOSS_PROBE ||
 	    icsk->icsk_pending == ICSK_TIME_PROBE0)
-		inet_csk_reset_xmit_timer(sk, ICSK_TIME_RETRANS, icsk->icsk_rto, TCP_RTO_MAX);
+		tcp_rearm_rto(sk);
 	__NET_ADD_STATS(sock_net(sk), LINUX_MIB_TCPORIGDATASENT, tcp_skb_pcount(skb));
 }
 
@@ -929,6 +932,9 @@ static bool tcp_write_xmit(struct sock *sk, unsigned int mss_now, int nonagle, i
 	if (sent_pkts) {
 		if (tcp_in_cwnd_reduction(sk))
 			tp->prr_out += sent_pkts;
+		/* One loss probe per tail loss episode (RFC 8985 7.2). */
+		if (push_one != 2)
+			tcp_schedule_loss_probe(sk, false);
 		return false;
 	}
 	return !tp->packets_out && tcp_send_head(sk);
@@ -1343,11 +1349,87 @@ void tcp_xmit_retransmit_queue(struct sock *sk)
 		__NET_INC_STATS(sock_net(sk), mib);
 		if (tcp_in_cwnd_reduction(sk))
 			tp->prr_out += tcp_skb_pcount(skb);
-		if (skb == head)
+		if (skb == head && icsk->icsk_pending != ICSK_TIME_REO_TIMEOUT)
 			rearm = true;
 	}
 	if (rearm)
 		inet_csk_reset_xmit_timer(sk, ICSK_TIME_RETRANS, icsk->icsk_rto, TCP_RTO_MAX);
+}
+
+/* ---- tail loss probe (RFC 8985 7, Linux's tcp_schedule_loss_probe) ---------------- */
+
+/*
+ * RFC 8985 7.2 with Linux's numbers: PTO = 2 SRTT, plus TCP_RTO_MIN when
+ * one segment is out (the peer may be holding a delayed ACK for it), else
+ * plus 2 ms; 1 s without an RTT sample; never later than the RTO would
+ * fire. Only with SACK, in Open or CWR, with net.ipv4.tcp_early_retrans 3
+ * or 4.
+ */
+bool tcp_schedule_loss_probe(struct sock *sk, bool advancing_rto)
+{
+	struct inet_connection_sock *icsk = inet_csk(sk);
+	struct tcp_sock *tp = tcp_sk(sk);
+	int early_retrans = tcp_net(sk)->sysctl_tcp_early_retrans;
+	u64 timeout;
+	s64 rto_delta_us;
+
+	if ((early_retrans != 3 && early_retrans != 4) || !tp->packets_out || !tcp_is_sack(tp) ||
+	    (icsk->icsk_ca_state != TCP_CA_Open && icsk->icsk_ca_state != TCP_CA_CWR))
+		return false;
+	if (tp->srtt_us) {
+		u64 timeout_us = tp->srtt_us >> 2;
+		u32 rto_min = icsk->icsk_rto_min ? icsk->icsk_rto_min : TCP_RTO_MIN;
+
+		timeout_us += tp->packets_out == 1 ? (u64)rto_min * 1000u : TCP_TIMEOUT_MIN_US;
+		timeout = (timeout_us + 999) / 1000;        /* usecs_to_jiffies */
+	} else {
+		timeout = TCP_TIMEOUT_INIT;
+	}
+	rto_delta_us = advancing_rto ? (s64)icsk->icsk_rto * 1000 : tcp_rto_delta_us(sk);
+	if (rto_delta_us > 0)
+		timeout = TN_MIN(timeout, ((u64)rto_delta_us + 999) / 1000);
+	inet_csk_reset_xmit_timer(sk, ICSK_TIME_LOSS_PROBE, timeout, TCP_RTO_MAX);
+	return true;
+}
+
+/*
+ * The probe timer fired (RFC 8985 7.3, Linux's tcp_send_loss_probe): one
+ * probe at a time, new data when the window allows, else the last segment
+ * sent goes again (not counted as a retransmission in flight, as Linux's
+ * __tcp_retransmit_skb). TcpExtTCPLossProbes; the RTO is re-armed from now.
+ */
+void tcp_send_loss_probe(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	struct sk_buff *skb;
+	unsigned int mss = tcp_current_mss(sk);
+
+	if (tp->tlp_high_seq)
+		goto rearm_timer;
+	tp->tlp_retrans = 0;
+	skb = tcp_send_head(sk);
+	if (skb && tcp_snd_wnd_test(tp, skb, mss)) {
+		u32 pcount = tp->packets_out;
+
+		tcp_write_xmit(sk, mss, TCP_NAGLE_OFF, 2);
+		if (tp->packets_out > pcount)
+			goto probe_sent;
+		goto rearm_timer;
+	}
+	skb = tp->send_head ? tp->send_head->prev : skb_peek_tail(&sk->sk_write_queue);
+	if (!skb || skb == (struct sk_buff *)&sk->sk_write_queue) {
+		inet_csk(sk)->icsk_pending = 0;
+		return;
+	}
+	if (__tcp_retransmit_skb(sk, skb, 1))
+		goto rearm_timer;
+	tp->tlp_retrans = 1;
+probe_sent:
+	tp->tlp_high_seq = tp->snd_nxt;
+	__NET_INC_STATS(sock_net(sk), LINUX_MIB_TCPLOSSPROBES);
+	inet_csk(sk)->icsk_pending = 0;        /* tcp_rearm_rto: from now */
+rearm_timer:
+	tcp_rearm_rto(sk);
 }
 
 /* ---- probes ---------------------------------------------------------------------- */

@@ -6,17 +6,22 @@
  * NextSeg is the first LOST and not yet retransmitted skb and pipe is
  * tcp_packets_in_flight), NewReno partial ACKs (RFC 6582) when the peer does
  * not SACK, Proportional Rate Reduction (RFC 6937) while in Recovery, RTO
- * recovery (TCP_CA_Loss) and the undo of a reduction proved spurious by
- * D-SACKs or timestamps (Eifel, RFC 3522), all in the shape of Linux's
- * tcp_input.c with tcp_recovery sysctl 0 (no RACK).
+ * recovery (TCP_CA_Loss) with F-RTO (RFC 5682), the undo of a reduction
+ * proved spurious by D-SACKs or timestamps (Eifel, RFC 3522), RACK loss
+ * detection by time (RFC 8985 6, Linux's tcp_recovery.c, on with
+ * net.ipv4.tcp_recovery 1, the default; 0 falls back to the dupack
+ * threshold) and the end of a tail loss probe episode (RFC 8985 7.4), all
+ * in the shape of Linux's tcp_input.c and tcp_recovery.c.
  *
  * It is not the transmit side: tcp_xmit_retransmit_queue() (tcp_output.c)
  * sends what is marked lost, within cwnd, counting prr_out. Nor is it
  * congestion avoidance: icsk_ca_ops (tcp_cong.c) owns cwnd growth and the
- * ssthresh after a loss. Everything runs under the stack lock from tcp_ack().
+ * ssthresh after a loss. Everything runs under the stack lock, from
+ * tcp_ack() and from the retransmit timer (the reordering timeout).
  *
  * Deviations: a SACK block that covers part of a multi-segment skb does not
- * split it (the skb is tagged only once fully covered); no F-RTO.
+ * split it (the skb is tagged only once fully covered); min_rtt is the
+ * least sample ever, not Linux's 300 s windowed minimum.
  */
 #include "net/skbuff.h"
 #include "net/ipv4/tcp_input.h"
@@ -29,8 +34,10 @@ static inline struct net *rnet(const struct sock *sk) { return sock_net(sk); }
 
 /* ---- the scoreboard --------------------------------------------------- */
 
-/* The sequence just past the highest SACKed skb (Linux's
- * tcp_highest_sack_seq); snd_una when nothing is SACKed. Without SACK the
+/* The sequence just past the highest SACKed skb: Linux's
+ * tcp_highest_sack_seq returns the start of tp->highest_sack, "the skb just
+ * after the highest skb with SACKed bit set" (snd_nxt when there is none),
+ * which is this end_seq. snd_una when nothing is SACKed. Without SACK the
  * duplicate ACKs stand for segments delivered past snd_una. */
 u32 tcp_highest_sack_seq(const struct sock *sk)
 {
@@ -65,6 +72,7 @@ void tcp_check_sack_reordering(struct sock *sk, u32 low_seq, int ts)
 
 		tp->reordering = TN_MIN((metric + mss - 1) / mss, max_reo);
 	}
+	tp->reord_seen++;
 	__NET_INC_STATS(rnet(sk), ts ? LINUX_MIB_TCPTSREORDER : LINUX_MIB_TCPSACKREORDER);
 }
 
@@ -86,9 +94,15 @@ static u32 tcp_dsack_seen(struct tcp_sock *tp, u32 start_seq, u32 end_seq,
 		return 0;
 	if (seq_len > tp->mss_cache && tp->mss_cache)
 		dup_segs = (seq_len + tp->mss_cache - 1) / tp->mss_cache;
+	else if (tp->tlp_high_seq && tp->tlp_high_seq == end_seq)
+		state->flag |= FLAG_DSACK_TLP;    /* the probe was a duplicate */
 	tp->dsack_dups += dup_segs;
 	if (tp->dsack_dups > tp->total_retrans)  /* we never sent that many twice */
 		return 0;
+	/* RACK widens reo_wnd for D-SACKs that reordering may explain, not
+	 * for those of a probe (timer driven, not RACK's doing). */
+	if (tp->reord_seen && !(state->flag & FLAG_DSACK_TLP))
+		tp->rack.dsack_seen = 1;
 	state->flag |= FLAG_DSACKING_ACK;
 	state->sack_delivered += dup_segs;
 	return dup_segs;
@@ -163,6 +177,9 @@ static u8 tcp_sacktag_one(struct sock *sk, struct tcp_sacktag_state *state, u8 s
 	if (!after(end_seq, tp->snd_una))
 		return sacked;
 	if (!(sacked & TCPCB_SACKED_ACKED)) {
+		tcp_rack_advance(sk, sacked, end_seq, TCP_SKB_CB(skb)->tx_stamp);
+		state->prior_delivered = TN_MAX(state->prior_delivered,
+						TCP_SKB_CB(skb)->tx_delivered);
 		if (sacked & TCPCB_SACKED_RETRANS) {
 			/* A retransmission not marked lost may still be in
 			 * flight: keep counting it. */
@@ -346,10 +363,151 @@ void tcp_mark_skb_lost(struct sock *sk, struct sk_buff *skb)
 			TCP_SKB_CB(skb)->sacked &= (u8)~TCPCB_SACKED_RETRANS;
 			tp->retrans_out -= tcp_skb_pcount(skb);
 			__NET_ADD_STATS(rnet(sk), LINUX_MIB_TCPLOSTRETRANSMIT, tcp_skb_pcount(skb));
+			tp->lost += tcp_skb_pcount(skb);
 		}
 	} else {
 		tp->lost_out += tcp_skb_pcount(skb);
 		TCP_SKB_CB(skb)->sacked |= TCPCB_LOST;
+		tp->lost += tcp_skb_pcount(skb);
+	}
+}
+
+/* ---- RACK: loss detection by time (RFC 8985 6, Linux's tcp_recovery.c) -- */
+
+/* Was (t1, seq1) sent after (t2, seq2)? Equal times: the higher sequence
+ * went later (Linux's tcp_skb_sent_after). */
+static bool tcp_rack_sent_after(u64 t1, u64 t2, u32 seq1, u32 seq2)
+{
+	return t1 > t2 || (t1 == t2 && after(seq1, seq2));
+}
+
+static u32 tcp_us_delta(u64 now_us, u64 then_ns)
+{
+	u64 then_us = then_ns / 1000u;
+
+	return now_us > then_us ? (u32)(now_us - then_us) : 0;
+}
+
+/* RFC 8985 6.2 step 2 (RACK_update): the delivered skb sent last sets
+ * RACK.xmit_ts and RACK.rtt. A retransmission SACKed sooner than min_rtt
+ * after it was sent may be the original's delivery: not used. */
+void tcp_rack_advance(struct sock *sk, u8 sacked, u32 end_seq, u64 xmit_ns)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	u32 rtt_us = tcp_us_delta(tcp_clock_us(sk), xmit_ns);
+
+	if (rtt_us < tp->min_rtt_us && (sacked & TCPCB_RETRANS))
+		return;
+	tp->rack.advanced = 1;
+	tp->rack.rtt_us = rtt_us;
+	if (tcp_rack_sent_after(xmit_ns, tp->rack.mstamp, end_seq, tp->rack.end_seq)) {
+		tp->rack.mstamp = xmit_ns;
+		tp->rack.end_seq = end_seq;
+	}
+}
+
+/* RFC 8985 6.2 step 4 (RACK_update_reo_wnd) as Linux's tcp_rack_reo_wnd:
+ * no reordering seen yet, be quick in recovery or once dupthresh SACKs are
+ * in (reo_wnd 0); else min_rtt/4 per step, at most SRTT. */
+static u32 tcp_rack_reo_wnd(const struct sock *sk)
+{
+	const struct tcp_sock *tp = tcp_sk(sk);
+	u64 wnd;
+
+	if (!tp->reord_seen) {
+		if (inet_csk(sk)->icsk_ca_state >= TCP_CA_Recovery)
+			return 0;
+		if (tp->sacked_out >= tp->reordering &&
+		    !(tcp_net(sk)->sysctl_tcp_recovery & TCP_RACK_NO_DUPTHRESH))
+			return 0;
+	}
+	if (tp->min_rtt_us == ~0u)
+		return 0;
+	wnd = (u64)(tp->min_rtt_us >> 2) * tp->rack.reo_wnd_steps;
+	return (u32)TN_MIN(wnd, (u64)(tp->srtt_us >> 3));
+}
+
+/* How long skb may still be waited for (us), <= 0: lost (RFC 8985 6.2
+ * step 5: RACK.rtt + reo_wnd past its send time). */
+static s32 tcp_rack_skb_timeout(const struct sock *sk, const struct sk_buff *skb, u32 reo_wnd)
+{
+	const struct tcp_sock *tp = tcp_sk(sk);
+
+	return (s32)(tp->rack.rtt_us + reo_wnd -
+		     tcp_us_delta(tcp_clock_us(sk), TCP_SKB_CB(skb)->tx_stamp));
+}
+
+/* RFC 8985 6.2 step 5 (RACK_detect_loss): every skb sent before the one
+ * that set RACK.xmit_ts and outstanding for longer than RACK.rtt + reo_wnd
+ * is lost; *reo_timeout is the longest wait left for the others (us).
+ * Linux walks its time-sorted list and stops at the first skb sent later;
+ * the write queue is in sequence order, so it is walked whole. */
+static void tcp_rack_detect_loss(struct sock *sk, u32 *reo_timeout)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	u32 reo_wnd = tcp_rack_reo_wnd(sk);
+	struct sk_buff *skb;
+
+	*reo_timeout = 0;
+	for (skb = tcp_rtx_queue_head(sk); skb && skb != tp->send_head;
+	     skb = tcp_skb_is_last(sk, skb) ? NULL : skb->next) {
+		struct tcp_skb_cb *scb = TCP_SKB_CB(skb);
+		s32 remaining;
+
+		if (scb->sacked & TCPCB_SACKED_ACKED)
+			continue;
+		/* Marked lost and not yet retransmitted: nothing to decide. */
+		if ((scb->sacked & TCPCB_LOST) && !(scb->sacked & TCPCB_SACKED_RETRANS))
+			continue;
+		if (!tcp_rack_sent_after(tp->rack.mstamp, scb->tx_stamp, tp->rack.end_seq,
+					 scb->end_seq))
+			continue;
+		remaining = tcp_rack_skb_timeout(sk, skb, reo_wnd);
+		if (remaining <= 0)
+			tcp_mark_skb_lost(sk, skb);
+		else
+			*reo_timeout = TN_MAX(*reo_timeout, (u32)remaining);
+	}
+}
+
+/* After an ACK that advanced RACK: mark what is lost, and arm the
+ * reordering timer (RFC 8985 6.3, ICSK_TIME_REO_TIMEOUT, at most an RTO
+ * away) for what may still arrive. True when that timer was armed. */
+static bool tcp_rack_mark_lost(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	u32 timeout;
+
+	if (!tp->rack.advanced)
+		return false;
+	tp->rack.advanced = 0;
+	tcp_rack_detect_loss(sk, &timeout);
+	if (!timeout)
+		return false;
+	/* usecs_to_jiffies rounds up; 1 jiffy = 1 ms. */
+	timeout = (timeout + TCP_TIMEOUT_MIN_US + 999) / 1000;
+	inet_csk_reset_xmit_timer(sk, ICSK_TIME_REO_TIMEOUT, timeout, inet_csk(sk)->icsk_rto);
+	return true;
+}
+
+/* Linux's tcp_rack_update_reo_wnd (RFC 8985 6.2 step 4): a D-SACK in a
+ * round after the last change widens reo_wnd by one min_rtt/4 step, kept
+ * for TCP_RACK_RECOVERY_THRESH recoveries; then back to one step. */
+void tcp_rack_update_reo_wnd(struct sock *sk, u32 prior_delivered)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	if ((tcp_net(sk)->sysctl_tcp_recovery & TCP_RACK_STATIC_REO_WND) || !prior_delivered)
+		return;
+	if (before(prior_delivered, tp->rack.last_delivered))
+		tp->rack.dsack_seen = 0;
+	if (tp->rack.dsack_seen) {
+		tp->rack.reo_wnd_steps = (u8)TN_MIN(0xffu, tp->rack.reo_wnd_steps + 1u);
+		tp->rack.dsack_seen = 0;
+		tp->rack.last_delivered = tp->delivered;
+		tp->rack.reo_wnd_persist = TCP_RACK_RECOVERY_THRESH;
+	} else if (!tp->rack.reo_wnd_persist) {
+		tp->rack.reo_wnd_steps = 1;
 	}
 }
 
@@ -408,12 +566,26 @@ static void tcp_newreno_mark_lost(struct sock *sk, bool snd_una_advanced)
 	}
 }
 
-static void tcp_identify_packet_loss(struct sock *sk, const int *ack_flag)
+static bool tcp_rack_mark_lost(struct sock *sk);
+
+/* Linux's tcp_identify_packet_loss: NewReno without SACK, RACK with it.
+ * RACK armed its own timer: the ACK must not re-arm the RTO over it. */
+static void tcp_identify_packet_loss(struct sock *sk, int *ack_flag)
 {
+	struct tcp_sock *tp = tcp_sk(sk);
+
 	if (!tcp_rtx_queue_head(sk))
 		return;
-	if (tcp_is_reno(tcp_sk(sk)))
+	if (tcp_is_reno(tp)) {
 		tcp_newreno_mark_lost(sk, *ack_flag & FLAG_SND_UNA_ADVANCED);
+	} else if (tcp_is_rack(sk)) {
+		u32 prior_retrans = tp->retrans_out;
+
+		if (tcp_rack_mark_lost(sk))
+			*ack_flag &= ~FLAG_SET_XMIT_TIMER;
+		if (prior_retrans > tp->retrans_out)
+			*ack_flag |= FLAG_LOST_RETRANS;
+	}
 }
 
 /* ---- duplicate ACKs without SACK (Reno "sacks") ------------------------ */
@@ -440,6 +612,7 @@ static void tcp_check_reno_reordering(struct sock *sk, int addend)
 		return;
 	tp->reordering = TN_MIN(tp->packets_out + (u32)addend,
 				(u32)tcp_net(sk)->sysctl_tcp_max_reordering);
+	tp->reord_seen++;
 	__NET_INC_STATS(rnet(sk), LINUX_MIB_TCPRENOREORDER);
 }
 
@@ -510,6 +683,7 @@ static void tcp_init_cwnd_reduction(struct sock *sk)
 	struct tcp_sock *tp = tcp_sk(sk);
 
 	tp->high_seq = tp->snd_nxt;
+	tp->tlp_high_seq = 0;
 	tp->snd_cwnd_cnt = 0;
 	tp->prior_cwnd = tp->snd_cwnd;
 	tp->prr_delivered = 0;
@@ -594,6 +768,7 @@ static void tcp_undo_cwnd_reduction(struct sock *sk, bool unmark_loss)
 			tp->snd_ssthresh = tp->prior_ssthresh;
 	}
 	tp->undo_marker = 0;
+	tp->rack.advanced = 1;      /* RACK looks at the losses again */
 }
 
 static void tcp_try_keep_open(struct sock *sk)
@@ -659,16 +834,24 @@ static bool tcp_try_undo_dsack(struct sock *sk)
 	return false;
 }
 
-static bool tcp_try_undo_loss(struct sock *sk)
+/* The RTO was spurious (Eifel, or F-RTO when frto_undo): undo it all,
+ * TcpExtTCPLossUndo (and TcpExtTCPSpuriousRTOs for F-RTO). */
+static bool tcp_try_undo_loss(struct sock *sk, bool frto_undo)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
 
-	if (!tcp_may_undo(sk))
+	if (!frto_undo && !tcp_may_undo(sk))
 		return false;
 	tcp_undo_cwnd_reduction(sk, true);
 	__NET_INC_STATS(rnet(sk), LINUX_MIB_TCPLOSSUNDO);
+	if (frto_undo)
+		__NET_INC_STATS(rnet(sk), LINUX_MIB_TCPSPURIOUSRTOS);
 	inet_csk(sk)->icsk_retransmits = 0;
-	if (tcp_is_sack(tp)) {
+	/* Without SACK, hold Loss until something above high_seq is ACKed
+	 * (Linux's tcp_is_non_sack_preventing_reopen). */
+	if (tp->snd_una == tp->high_seq && tcp_is_reno(tp))
+		return true;
+	if (frto_undo || tcp_is_sack(tp)) {
 		tcp_set_ca_state(sk, TCP_CA_Open);
 		tp->is_sack_reneg = 0;
 	}
@@ -724,10 +907,13 @@ static bool tcp_time_to_recover(const struct sock *sk)
 {
 	const struct tcp_sock *tp = tcp_sk(sk);
 
+	/* A loss is proven (by RACK, NewReno or the scoreboard). */
 	if (tp->lost_out)
 		return true;
-	/* The classic rule: dupthresh duplicate ACKs (sacked_out + 1). */
-	return tp->sacked_out + 1 > tp->reordering;
+	/* The classic rule, without RACK: dupthresh duplicate ACKs
+	 * (sacked_out + 1). RACK stands for it (reo_wnd 0 once sacked_out
+	 * reaches tp->reordering). */
+	return !tcp_is_rack(sk) && tp->sacked_out + 1 > tp->reordering;
 }
 
 /* The peer discarded data it had SACKed: wait a little, then RTO. */
@@ -745,13 +931,42 @@ static bool tcp_check_sack_reneging(struct sock *sk, int *ack_flag)
 	return false;
 }
 
+/* F-RTO (RFC 5682 3.1, SACK-enhanced as Linux): the first ACK after the
+ * RTO that advances sends new data instead of more retransmissions (step
+ * 2.b); the next ACK then tells: never retransmitted data (s)acked means
+ * the timeout was spurious (3.b, undo), a dupack or SACK means the loss
+ * was real (3.a). True when the ACK is done with. */
+static bool tcp_frto_process(struct sock *sk, int flag, int num_dupack, bool recovered,
+			     int *rexmit)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	if ((flag & FLAG_ORIG_SACK_ACKED) && tcp_try_undo_loss(sk, true))
+		return true;
+	if (after(tp->snd_nxt, tp->high_seq)) {
+		if ((flag & FLAG_DATA_SACKED) || num_dupack)
+			tp->frto = 0;
+	} else if ((flag & FLAG_SND_UNA_ADVANCED) && !recovered) {
+		tp->high_seq = tp->snd_nxt;
+		/* Step 2.b, deferred until tcp_ack has updated cwnd. */
+		if (tcp_send_head(sk) && after(tcp_wnd_end(tp), tp->snd_nxt)) {
+			*rexmit = REXMIT_NEW;
+			return true;
+		}
+		tp->frto = 0;
+	}
+	return false;
+}
+
 /* TCP_CA_Loss after an RTO (RFC 6298 5.4-5.7 with Linux's undo). */
 static void tcp_process_loss(struct sock *sk, int flag, int num_dupack, int *rexmit)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
 	bool recovered = !before(tp->snd_una, tp->high_seq);
 
-	if ((flag & FLAG_SND_UNA_ADVANCED) && tcp_try_undo_loss(sk))
+	if ((flag & FLAG_SND_UNA_ADVANCED) && tcp_try_undo_loss(sk, false))
+		return;
+	if (tp->frto && tcp_frto_process(sk, flag, num_dupack, recovered, rexmit))
 		return;
 	if (recovered) {
 		tcp_try_undo_recovery(sk);
@@ -856,7 +1071,7 @@ void tcp_fastretrans_alert(struct sock *sk, u32 prior_snd_una, int num_dupack, i
 		tcp_enter_recovery(sk);
 		fast_rexmit = 1;
 	}
-	if (do_lost)
+	if (!tcp_is_rack(sk) && do_lost)
 		tcp_update_scoreboard(sk, fast_rexmit);
 	*rexmit = REXMIT_LOST;
 }
@@ -872,6 +1087,7 @@ void tcp_xmit_recovery(struct sock *sk, int rexmit)
 		__tcp_push_pending_frames(sk, tcp_current_mss(sk), TCP_NAGLE_OFF);
 		if (after(tp->snd_nxt, tp->high_seq))
 			return;
+		tp->frto = 0;         /* F-RTO could send nothing new */
 	}
 	tcp_xmit_retransmit_queue(sk);
 }
@@ -897,6 +1113,8 @@ static void tcp_timeout_mark_lost(struct sock *sk)
 	     skb = tcp_skb_is_last(sk, skb) ? NULL : skb->next) {
 		if (is_reneg)
 			TCP_SKB_CB(skb)->sacked &= (u8)~TCPCB_SACKED_ACKED;
+		else if (tcp_is_rack(sk) && skb != head && tcp_rack_skb_timeout(sk, skb, 0) > 0)
+			continue;     /* sent too recently to call lost yet */
 		tcp_mark_skb_lost(sk, skb);
 	}
 }
@@ -907,6 +1125,7 @@ void tcp_enter_loss(struct sock *sk)
 	struct inet_connection_sock *icsk = inet_csk(sk);
 	struct tcp_sock *tp = tcp_sk(sk);
 	u32 reordering = (u32)tcp_net(sk)->sysctl_tcp_reordering;
+	bool new_recovery = icsk->icsk_ca_state < TCP_CA_Recovery;
 
 	tcp_timeout_mark_lost(sk);
 	/* Reduce ssthresh once per window of data. */
@@ -924,6 +1143,12 @@ void tcp_enter_loss(struct sock *sk)
 		tp->reordering = TN_MIN(tp->reordering, reordering);
 	tcp_set_ca_state(sk, TCP_CA_Loss);
 	tp->high_seq = tp->snd_nxt;
+	tp->tlp_high_seq = 0;
+	/* F-RTO (RFC 5682 3.1 step 1) unless another recovery is under way,
+	 * except for timeouts recurring on the same snd_una (3.2); not while
+	 * probing the path MTU. */
+	tp->frto = tcp_net(sk)->sysctl_tcp_frto && (new_recovery || icsk->icsk_retransmits) &&
+		   !icsk->icsk_mtup.probe_size;
 }
 
 void tcp_clear_retrans(struct tcp_sock *tp)
@@ -964,4 +1189,52 @@ void tcp_simple_retransmit(struct sock *sk)
 		tcp_set_ca_state(sk, TCP_CA_Loss);
 	}
 	tcp_xmit_retransmit_queue(sk);
+}
+
+/*
+ * The reordering timer fired (RFC 8985 6.3, Linux's tcp_rack_reo_timeout):
+ * what RACK now calls lost starts Recovery (PRR's first step) and is
+ * retransmitted; the RTO takes the timer back.
+ */
+void tcp_rack_reo_timeout(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	u32 timeout, prior_inflight = tcp_packets_in_flight(tp), lost = tp->lost;
+
+	tcp_rack_detect_loss(sk, &timeout);
+	if (prior_inflight != tcp_packets_in_flight(tp)) {
+		if (inet_csk(sk)->icsk_ca_state != TCP_CA_Recovery) {
+			tcp_enter_recovery(sk);
+			tcp_cwnd_reduction(sk, 1, (int)(tp->lost - lost), 0);
+		}
+		tcp_xmit_retransmit_queue(sk);
+	}
+	if (inet_csk(sk)->icsk_pending != ICSK_TIME_RETRANS)
+		tcp_rearm_rto(sk);
+}
+
+/*
+ * An ACK during a tail loss probe episode (RFC 8985 7.4, Linux's
+ * tcp_process_tlp_ack). The episode ends when the ACK covers the probe:
+ * a probe of new data, or one whose D-SACK or plain dupack shows the
+ * original arrived too, meant no loss; a retransmitted probe ACKed beyond
+ * it repaired a loss: reduce cwnd once (CWR), TcpExtTCPLossProbeRecovery.
+ */
+void tcp_process_tlp_ack(struct sock *sk, u32 ack, int flag)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	if (before(ack, tp->tlp_high_seq))
+		return;
+	if (!tp->tlp_retrans || (flag & FLAG_DSACK_TLP)) {
+		tp->tlp_high_seq = 0;
+	} else if (after(ack, tp->tlp_high_seq)) {
+		tcp_init_cwnd_reduction(sk);      /* clears tlp_high_seq */
+		tcp_set_ca_state(sk, TCP_CA_CWR);
+		tcp_end_cwnd_reduction(sk);
+		tcp_try_keep_open(sk);
+		__NET_INC_STATS(rnet(sk), LINUX_MIB_TCPLOSSPROBERECOVERY);
+	} else if (!(flag & (FLAG_SND_UNA_ADVANCED | FLAG_NOT_DUP | FLAG_DATA_SACKED))) {
+		tp->tlp_high_seq = 0;
+	}
 }

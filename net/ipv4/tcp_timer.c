@@ -8,8 +8,11 @@
  *   retransmit  icsk_retransmit_timer: the event in icsk_pending --
  *               ICSK_TIME_RETRANS (RFC 6298 5.5-5.7: back off, resend the
  *               head, give up after tcp_retries2 / tcp_syn_retries or
- *               TCP_USER_TIMEOUT) or ICSK_TIME_PROBE0 (the persist timer,
- *               RFC 9293 3.8.6.1: zero-window probes)
+ *               TCP_USER_TIMEOUT), ICSK_TIME_PROBE0 (the persist timer,
+ *               RFC 9293 3.8.6.1: zero-window probes), ICSK_TIME_LOSS_PROBE
+ *               (RFC 8985 7.3 tail loss probe, tcp_send_loss_probe in
+ *               tcp_output.c) or ICSK_TIME_REO_TIMEOUT (RFC 8985 6.3 RACK
+ *               reordering timeout, tcp_rack_reo_timeout in tcp_recovery.c)
  *   delayed ACK icsk_delack_timer (RFC 9293 3.8.6.3, RFC 1122 4.2.3.2)
  *   keepalive   icsk_keepalive_timer (RFC 1122 4.2.3.6, SO_KEEPALIVE with
  *               TCP_KEEPIDLE/KEEPINTVL/KEEPCNT), which also ends an orphan
@@ -24,9 +27,7 @@
  * What this file is not: the RTO value itself (tcp_input's RTT estimator
  * sets icsk_rto), marking segments lost (tcp_enter_loss, tcp_input.c), the
  * SYN-ACK timer of request socks (inet_connection_sock.c) and TIME_WAIT
- * (tcp_minisocks.c). Tail loss probes and RACK reordering timeouts share
- * the retransmit timer in Linux; they are not implemented, and an armed
- * one acts as a retransmission timeout (XXX).
+ * (tcp_minisocks.c).
  */
 #include <errno.h>
 
@@ -319,9 +320,8 @@ static void tcp_probe_timer(struct sock *sk)
 static void (*const tcp_xmit_event_funcs[])(struct sock *sk) = {
 	[ICSK_TIME_RETRANS] = tcp_retransmit_timer,
 	[ICSK_TIME_PROBE0] = tcp_probe_timer,
-	/* XXX no TLP or RACK: both act as a retransmission timeout. */
-	[ICSK_TIME_LOSS_PROBE] = tcp_retransmit_timer,
-	[ICSK_TIME_REO_TIMEOUT] = tcp_retransmit_timer,
+	[ICSK_TIME_LOSS_PROBE] = tcp_send_loss_probe,
+	[ICSK_TIME_REO_TIMEOUT] = tcp_rack_reo_timeout,
 };
 
 void tcp_write_timer_handler(struct sock *sk)
@@ -335,7 +335,11 @@ void tcp_write_timer_handler(struct sock *sk)
 		tn_mod_timer(tcp_timer_stack(sk), &icsk->icsk_retransmit_timer, icsk->icsk_timeout);
 		return;
 	}
-	icsk->icsk_pending = 0;
+	/* A loss probe or reordering timeout keeps icsk_pending until it has
+	 * decided: tcp_rearm_rto then counts the RTO from the head's send
+	 * time (Linux's tcp_write_timer_handler). */
+	if (event == ICSK_TIME_RETRANS || event == ICSK_TIME_PROBE0)
+		icsk->icsk_pending = 0;
 	if (event < ARRAY_SIZE(tcp_xmit_event_funcs) && tcp_xmit_event_funcs[event])
 		tcp_xmit_event_funcs[event](sk);
 }

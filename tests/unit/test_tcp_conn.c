@@ -425,8 +425,10 @@ static void conn_send(struct conn *k, const char *data)
 			 (int)iov.iov_len);
 }
 
-/* RFC 6069 (Linux's tcp_ld_RTO_revert): data retransmitted after one
- * RTO (RTO_MIN + the 1 ms SRTT of the handshake: 201 ms, as Linux) and
+/* RFC 6069 (Linux's tcp_ld_RTO_revert): data probed at the PTO, then
+ * retransmitted after one RTO (RTO_MIN + the handshake's SRTT, timed in
+ * microseconds from the SYN-ACK's send time as Linux's
+ * tcp_synack_rtt_meas: 0 here, so 200 ms) and
  * then after two is lost; a host unreachable about SND.UNA undoes one
  * backoff: the next retransmission comes 2 RTOs after the last one, not
  * 4. A second one arriving after the reverted RTO has passed retransmits
@@ -441,10 +443,18 @@ static void test_established_icmp_unreach_reverts_rto_backoff(void **state)
 	(void)state;
 	establish(w, &k);
 	rto = inet_csk(k.c->sk)->icsk_rto;
-	assert_int_equal(rto, 201);
+	assert_int_equal(rto, 200);
 	conn_send(&k, "hello");
 	assert_true(pop_tcp(w, &d));
 	assert_int_equal(d.th.seq, k.isn + 1);
+	/* SACK is on: the first timer is Linux's tail loss probe (PTO
+	 * 2 SRTT + RTO_MIN for one segment out, capped at the RTO), which
+	 * re-arms the RTO from its own send time. */
+	tn_test_run(w->st, rto);
+	assert_true(pop_tcp(w, &r));
+	assert_int_equal(r.th.seq, k.isn + 1);
+	assert_int_equal(w->net->mib.linux_mib[LINUX_MIB_TCPLOSSPROBES], 1);
+	assert_int_equal(inet_csk(k.c->sk)->icsk_backoff, 0);
 	tn_test_run(w->st, rto);
 	assert_true(pop_tcp(w, &r));
 	tn_test_run(w->st, 2 * rto);

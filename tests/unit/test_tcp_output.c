@@ -99,7 +99,11 @@ static void established_then_data_segmented_at_mss(void **state)
 	assert_int_equal(tw_tp(&t)->packets_out, 3);
 	assert_int_equal(tcp_mib(&t, TCP_MIB_OUTSEGS), 3);
 	assert_int_equal(ext_mib(&t, LINUX_MIB_TCPORIGDATASENT), 3);
-	assert_int_equal(inet_csk(t.sk)->icsk_pending, ICSK_TIME_RETRANS);
+	/* SACK on, state Open: the timer waits for Linux's tail loss probe
+	 * (RFC 8985 7.2: PTO 1 s without an RTT sample, capped at the RTO). */
+	assert_int_equal(inet_csk(t.sk)->icsk_pending, ICSK_TIME_LOSS_PROBE);
+	assert_int_equal(inet_csk(t.sk)->icsk_timeout - jiffies(t.ip.st),
+			 inet_csk(t.sk)->icsk_rto);
 	tcp_world_free(&t);
 }
 

@@ -4,11 +4,11 @@
  * ACKs (RFC 6582), the Eifel timestamp undo (RFC 3522), the retransmission
  * timeout and the slow start through what it marked lost (RFC 6298 5.4-5.7,
  * RFC 5681 3.1), and the FIN-WAIT-1 FIN+ACK shortcut into TIME-WAIT. The test
- * is the peer (tn_tcprec.h); Linux 6.x is the reference, with the settings
- * tuxnet implements: tcp_recovery 0 (no RACK), no tail loss probe (Linux's
- * TLP is not implemented in tuxnet, so TcpExtTCPLossProbes never moves), and
- * F-RTO only where it does what conventional recovery does (nothing new to
- * send). SACK scoreboard tests are in test_tcp_sack.c.
+ * is the peer (tn_tcprec.h); Linux 6.x with its defaults is the reference.
+ * Without SACK neither RACK nor the tail loss probe applies (both need
+ * SACK), and F-RTO does what conventional recovery does when there is
+ * nothing new to send. SACK scoreboard tests are in test_tcp_sack.c, RACK,
+ * TLP and F-RTO in test_tcp_rack.c.
  *
  * Every connection starts with IW 10 and a handshake measured at 0 ms (RTO
  * 200 ms); CUBIC unless the test asks for Reno.
@@ -147,11 +147,15 @@ static void recovery_partial_ack_newreno(void **state)
 
 /*
  * RFC 3522 (Eifel) as Linux's tcp_packet_delayed: SACK and timestamps on,
- * four segments sent at 0 ms, three SACKed at 10 ms: S0 retransmitted with
- * TSval + 10. The original S0 was only delayed: the full ACK echoes the
- * TSval of 0 ms, older than the retransmission, so the reduction was
- * spurious: cwnd 10 and ssthresh back (CUBIC's undo_cwnd: max(cwnd,
- * loss_cwnd)), TcpExtTCPFullUndo, Open.
+ * four segments sent at 0 ms. SACK is on, so Linux's tail loss probe goes
+ * first: PTO = 2 SRTT (0 after the 0 ms handshake) + 2 ms, S3 again at
+ * 2 ms (TcpExtTCPLossProbes). Three SACKs at 10 ms: RACK's reordering
+ * window (min_rtt/4 = 250 us) holds S0 for the first two; the third
+ * brings sacked_out to dupthresh, reo_wnd 0: S0 is lost, Recovery, S0
+ * retransmitted with TSval + 10. The original S0 was only delayed: the
+ * full ACK echoes the TSval of 0 ms, older than the retransmission, so the
+ * reduction was spurious: cwnd 10 and ssthresh back (CUBIC's undo_cwnd:
+ * max(cwnd, loss_cwnd)), TcpExtTCPFullUndo, Open.
  */
 static void recovery_timestamp_undo(void **state)
 {
@@ -164,12 +168,22 @@ static void recovery_timestamp_undo(void **state)
 	ts_sent = rc_tsval(&c);
 	for (u32 i = 0; i < 4; i++)
 		rc_expect_data(&c, i, i == 3 ? AP : A);
-	tn_test_run(c.w.st, 10);
+	tn_test_run(c.w.st, 1);
+	rc_expect_silence(&c);
+	tn_test_run(c.w.st, 1);
+	rc_expect_data(&c, 3, AP);
+	rc_expect_silence(&c);
+	assert_int_equal(rc_ext(&c, LINUX_MIB_TCPLOSSPROBES), 1);
+	tn_test_run(c.w.st, 8);
 	for (u32 i = 1; i <= 3; i++) {
 		sack[0] = S(&c, 1);
 		sack[1] = S(&c, i + 1);
 		c.p_tsval++;
 		rc_ack(&c, S(&c, 0), sack, 1, ts_sent);
+		if (i < 3) {
+			rc_expect_silence(&c);
+			assert_int_equal(rc_ca_state(&c), TCP_CA_Disorder);
+		}
 	}
 	rc_expect_data(&c, 0, A);
 	rc_expect_silence(&c);
@@ -196,7 +210,7 @@ static void recovery_timestamp_undo(void **state)
  * (TcpExtTCPSlowStartRetrans): ACK S1 -> cwnd 2: S1 S2; ACK S3 -> 4:
  * S3..S6; ACK S7 -> 7 (ssthresh): S7..S9; ACK S10 (= high_seq) keeps
  * Loss without SACK, the ACK of one new segment opens. No tail loss
- * probe: TLP is not implemented in tuxnet (TcpExtTCPLossProbes 0). F-RTO
+ * probe: Linux probes only with SACK (TcpExtTCPLossProbes 0). F-RTO
  * (Linux's tcp_frto 2) has no new data to try here, so Linux recovers
  * conventionally too.
  */

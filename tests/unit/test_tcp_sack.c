@@ -3,8 +3,11 @@
  * blocks, RFC 6675 IsLost and NextSeg, RFC 2883 D-SACK and Linux's undo of
  * a reduction it proves spurious, reneging) and the receiver's blocks (most
  * recent first, D-SACK first). The test is the peer (tn_tcprec.h); Linux
- * 6.x with tcp_recovery 0 (no RACK: losses from the dupack threshold, as
- * tuxnet implements them) is the reference. Connections negotiate SACK
+ * 6.x with net.ipv4.tcp_recovery 0 (no RACK: losses from the dupack
+ * threshold) is the reference, set on each connection (sack_establish):
+ * these worlds have a zero RTT, where RACK's reordering window is 0 and
+ * the first SACK would already prove a loss. RACK, the tail loss probe and
+ * F-RTO are test_tcp_rack.c's. Connections negotiate SACK
  * without timestamps, so four blocks fit and every segment is 20 bytes of
  * header plus the SACK option. Recovery without SACK is test_tcp_recovery.c.
  */
@@ -12,6 +15,13 @@
 
 #define A TCPHDR_ACK
 #define AP (TCPHDR_ACK | TCPHDR_PSH)
+
+/* A SACK connection with RACK off (net.ipv4.tcp_recovery 0). */
+static void sack_establish(struct rconn *c)
+{
+	rc_establish(c, OPT_SACK, NULL);
+	c->w.net->ipv4.tcp->sysctl_tcp_recovery = 0;
+}
 
 static void send_ten(struct rconn *c, u32 extra)
 {
@@ -44,7 +54,7 @@ static void established_three_dupacks_fast_retransmit_sack(void **state)
 	struct rconn c;
 	(void)state;
 
-	rc_establish(&c, OPT_SACK, NULL);
+	sack_establish(&c);
 	send_ten(&c, 0);
 	sack_ack(&c, 0, 1, 2, 0, 0);
 	assert_int_equal(rc_ca_state(&c), TCP_CA_Disorder);
@@ -88,7 +98,7 @@ static void recovery_sack_nextseg_order(void **state)
 	u32 sk[6];
 	(void)state;
 
-	rc_establish(&c, OPT_SACK, NULL);
+	sack_establish(&c);
 	send_ten(&c, 4);
 	sk[0] = S(&c, 5), sk[1] = S(&c, 10);
 	sk[2] = S(&c, 3), sk[3] = S(&c, 4);
@@ -130,7 +140,7 @@ static void recovery_dsack_undo(void **state)
 	u32 ds[2];
 	(void)state;
 
-	rc_establish(&c, OPT_SACK, NULL);
+	sack_establish(&c);
 	send_ten(&c, 0);
 	sack_ack(&c, 0, 1, 2, 0, 0);
 	sack_ack(&c, 0, 1, 3, 0, 0);
@@ -174,7 +184,7 @@ static void sack_reneging(void **state)
 	struct rconn c;
 	(void)state;
 
-	rc_establish(&c, OPT_SACK, NULL);
+	sack_establish(&c);
 	send_ten(&c, 0);
 	sack_ack(&c, 0, 1, 3, 0, 0);
 	assert_int_equal(rc_tp(&c)->sacked_out, 2);
@@ -239,7 +249,7 @@ static void ooo_then_fill_cumulative_ack_and_dsack(void **state)
 	struct rconn c;
 	(void)state;
 
-	rc_establish(&c, OPT_SACK, NULL);
+	sack_establish(&c);
 	peer_seg(&c, 1);
 	expect_sack_ack(&c, 0, (const u32[]){ 1, 2 }, 1);
 	peer_seg(&c, 3);

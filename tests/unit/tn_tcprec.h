@@ -78,8 +78,9 @@ static inline void rc_ack(struct rconn *c, u32 ack, const u32 *sack, int nsack, 
 	rc_peer(c, TCPHDR_ACK, P_ISN + 1, ack, sack, nsack, tsecr, NULL, 0);
 }
 
-/* Connect; the peer answers with MSS 1460 and, as asked, sackOK and TS. */
-static inline void rc_establish(struct rconn *c, int opts, const char *cc)
+/* Connect; the peer answers with MSS 1460 and, as asked, sackOK and TS,
+ * rtt_ms after our SYN. */
+static inline void rc_establish_rtt(struct rconn *c, int opts, const char *cc, u32 rtt_ms)
 {
 	struct tout o;
 	u8 so[20];
@@ -107,6 +108,8 @@ static inline void rc_establish(struct rconn *c, int opts, const char *cc)
 	c->ts0 = get_be32(o.tcp + 20 + 8);
 	c->t0 = rc_now(c);
 	c->p_tsval = P_TSVAL0;
+	if (rtt_ms)
+		tn_test_run(c->w.st, rtt_ms);
 
 	s = tseg(SRV_PORT, P_ISN, c->iss + 1, TCPHDR_SYN | TCPHDR_ACK);
 	s.dport = c->port;
@@ -140,6 +143,11 @@ static inline void rc_establish(struct rconn *c, int opts, const char *cc)
 	assert_false(pop_tcp(&c->w, &o));
 	/* Count from here, as tn_tcp_xmit.h does. */
 	memset(&c->w.net->mib, 0, sizeof(c->w.net->mib));
+}
+
+static inline void rc_establish(struct rconn *c, int opts, const char *cc)
+{
+	rc_establish_rtt(c, opts, cc, 0);
 }
 
 static inline void rc_close(struct rconn *c)
