@@ -91,7 +91,7 @@ BENCH_LIB_CFLAGS ?=
 BENCH_ARGS       ?=
 
 bench-build: deps
-	@command -v iperf3 >/dev/null || bash scripts/deps.sh
+	@bash scripts/deps.sh bench
 	@cmake -S . -B $(BENCH_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	       "-DCMAKE_C_FLAGS=$(BENCH_LIB_CFLAGS)" >/dev/null
 	@cmake --build $(BENCH_BUILD) -j$(JOBS) --target tuxnet_static tuxnet

@@ -78,7 +78,7 @@ void bench_raise_nofile(long want);
 struct bench_opts {
 	int streams;        /* -P */
 	double seconds;     /* -t */
-	long count;         /* -n: connections (idle, maxconn) or a cap (crr) */
+	long count;         /* -n: connections (idle, maxconn, c10k-*) or a cap (crr) */
 };
 
 int bench_case_bulk(const struct bench_opts *o);
@@ -88,5 +88,7 @@ int bench_case_udp(const struct bench_opts *o);
 int bench_case_idle(const struct bench_opts *o);
 int bench_case_maxconn(const struct bench_opts *o);
 int bench_case_ephemeral(const struct bench_opts *o);
+int bench_case_c10k_epoll(const struct bench_opts *o);
+int bench_case_c10k_threads(const struct bench_opts *o);
 
 #endif

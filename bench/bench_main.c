@@ -3,7 +3,7 @@
  *
  *   bench-X CASE [-t SECONDS] [-P STREAMS] [-n COUNT] [-m MTU]
  *
- * Cases: bulk rr crr udp idle maxconn ephemeral. bench/run.sh runs them
+ * Cases: bulk rr crr udp idle maxconn ephemeral c10k-epoll c10k-threads. bench/run.sh runs them
  * several times on both sides and prints the table.
  */
 #include <getopt.h>
@@ -25,6 +25,8 @@ static const struct {
 	{ "idle", bench_case_idle, 900 },
 	{ "maxconn", bench_case_maxconn, 300 },
 	{ "ephemeral", bench_case_ephemeral, 600 },
+	{ "c10k-epoll", bench_case_c10k_epoll, 180 },
+	{ "c10k-threads", bench_case_c10k_threads, 180 },
 };
 
 static void usage(void)

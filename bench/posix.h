@@ -24,6 +24,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 
@@ -39,6 +40,7 @@ extern struct tn_stack *bench_st;
 #define connect(fd, a, l)           tn_connect(bench_st, fd, a, l)
 #define listen(fd, b)               tn_listen(bench_st, fd, b)
 #define accept(fd, a, l)            tn_accept(bench_st, fd, a, l)
+#define accept4(fd, a, l, f)        tn_accept4(bench_st, fd, a, l, f)
 #define send(fd, b, n, f)           tn_send(bench_st, fd, b, n, f)
 #define sendto(fd, b, n, f, a, l)   tn_sendto(bench_st, fd, b, n, f, a, l)
 #define recv(fd, b, n, f)           tn_recv(bench_st, fd, b, n, f)
@@ -50,6 +52,10 @@ extern struct tn_stack *bench_st;
 #define setsockopt(fd, lv, o, v, l) tn_setsockopt(bench_st, fd, lv, o, v, l)
 #define getsockopt(fd, lv, o, v, l) tn_getsockopt(bench_st, fd, lv, o, v, l)
 #define poll(f, n, t)               tn_poll(bench_st, f, n, t)
+#define fcntl(...)                  tn_fcntl(bench_st, __VA_ARGS__)
+#define epoll_create1(f)            tn_epoll_create1(bench_st, f)
+#define epoll_ctl(ep, op, fd, ev)   tn_epoll_ctl(bench_st, ep, op, fd, ev)
+#define epoll_wait(ep, ev, n, t)    tn_epoll_wait(bench_st, ep, ev, n, t)
 
 #endif /* BENCH_TUXNET */
 #endif

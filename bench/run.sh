@@ -15,8 +15,13 @@
 # tnbench-PID-cli and tnbench-PID-srv, made fresh for every run (so no
 # TIME-WAIT or memory is carried from one run to the next), with addresses
 # only inside them (10.77.0.1/24, 10.77.0.2/24), and deleted after each run,
-# on exit and on failure (trap). Nothing touches the root namespace. Every
-# program is bounded in time (its own alarm, and timeout(1) here) and count.
+# on exit and on failure (trap). The TAP case (10) runs `tuxnet run
+# --realtime` inside tnbench-PID-tap, whose TAP's host side appears there
+# only, and slirp4netns inside tnbench-PID-slh with its tap in
+# tnbench-PID-slg; every process in them is one this script started, and
+# they are killed and the namespaces deleted the same way. Nothing touches
+# the root namespace. Every program is bounded in time (its own alarm, and
+# timeout(1) here) and count.
 set -u
 
 quick=0 big=0 build=build-bench
@@ -36,24 +41,43 @@ for f in "$tn" "$libc" "$tool"; do
 	[ -x "$f" ] || { echo "run.sh: $f is missing (make bench builds it)" >&2; exit 1; }
 done
 
+# c10k_*: case 8 (runs, seconds, connections); tap_*: case 10 (runs, seconds).
 if [ $quick = 1 ]; then
 	runs=3 secs=0.5 bulk_secs=1 idle_n=10000 ephem_n=8192 crr_cap=20000
+	c10k_runs=1 c10k_secs=0.5 tap_runs=1 tap_secs=1
 else
 	runs=5 secs=3 bulk_secs=3 idle_n=100000 ephem_n=0 crr_cap=30000
+	c10k_runs=5 c10k_secs=3 tap_runs=3 tap_secs=3
 fi
+c10k_n=10000
 [ $big = 1 ] && idle_n=1000000
 
 ns_cli=tnbench-$$-cli
 ns_srv=tnbench-$$-srv
+ns_tap=tnbench-$$-tap
+ns_slh=tnbench-$$-slh
+ns_slg=tnbench-$$-slg
 tmp=$(mktemp -d /tmp/tnbench.XXXXXX)
 world_down() {
 	ip netns del "$ns_cli" 2>/dev/null
 	ip netns del "$ns_srv" 2>/dev/null
 	return 0
 }
+# The TAP case's namespaces: every process in them was started here.
+tap_down() {
+	local ns p
+	for ns in "$ns_tap" "$ns_slh" "$ns_slg"; do
+		for p in $(ip netns pids "$ns" 2>/dev/null); do
+			kill -KILL "$p" 2>/dev/null
+		done
+		ip netns del "$ns" 2>/dev/null
+	done
+	return 0
+}
 cleanup() {
 	jobs -p | xargs -r kill 2>/dev/null
 	world_down
+	tap_down
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -179,16 +203,18 @@ row() {
 }
 na_row() { rows+=("$1|-|n/a ($2)|n/a|-"); printf '  %-34s n/a (%s)\n' "$1" "$2" >&2; }
 
-# Linux's two placements of one C-program case.
-#   both KEY MTU ARGS...  -> sets L1 and L2
-both() {
-	local key=$1 mtu=$2
-	shift 2
+# Linux's two placements of one C-program case, N runs each.
+#   both_n N KEY MTU ARGS...  -> sets L1 and L2
+both_n() {
+	local n=$1 key=$2 mtu=$3
+	shift 3
 	L1="" L2=""
 	[ $linux = 1 ] || return
-	L1=$(linux_runs "$key" $runs 0 "$mtu" "$@" | stats)
-	L2=$(linux_runs "$key" $runs 0,1 "$mtu" "$@" | stats)
+	L1=$(linux_runs "$key" "$n" 0 "$mtu" "$@" | stats)
+	L2=$(linux_runs "$key" "$n" 0,1 "$mtu" "$@" | stats)
 }
+#   both KEY MTU ARGS...  (runs runs)
+both() { both_n $runs "$@"; }
 
 start=$(date +%s)
 echo "== tuxnet benchmarks beside Linux: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs," \
@@ -279,12 +305,24 @@ T=$(tn_runs udp_rx_pps $runs udp -t "$secs" | stats)
 both udp_rx_pps 1500 udp -t "$secs"
 row "UDP 64-byte datagrams received" "dgram/s" high "$T" "$L1" "$L2"
 
-# 8. epoll.
-if grep -q 'tn_epoll_wait' "$here/../include/tuxnet/tuxnet.h"; then
-	na_row "epoll vs thread/conn, 10,000 conns" "tn_epoll_wait is declared now; the case is not written yet"
-else
-	na_row "epoll vs thread/conn, 10,000 conns" "no tn_epoll_* yet"
-fi
+# 8. epoll vs one thread per connection: 10,000 connections, one client
+# thread driving them all with epoll; the server is one level-triggered
+# epoll thread, or one blocking thread per connection (64 KiB stacks).
+# Transactions/s from the client; the server's peak resident growth per
+# connection from the same runs (printed under the table).
+c10k_mem=()
+for model in epoll threads; do
+	: > "$tmp/out"
+	T=$(tn_runs c10k_tps $c10k_runs c10k-$model -t "$c10k_secs" -n $c10k_n | stats)
+	mt=$(result_of c10k_rss_per_conn < "$tmp/out" | stats)
+	: > "$tmp/out"
+	both_n $c10k_runs c10k_tps 1500 c10k-$model -t "$c10k_secs" -n $c10k_n
+	ml=$(result_of c10k_rss_per_conn < "$tmp/out" | stats)
+	label=$([ $model = epoll ] && echo "one epoll thread (LT)" || echo "a thread per connection")
+	row "$c10k_n conns, $label" "trans/s" high "$T" "$L1" "$L2"
+	c10k_mem+=("$model: tuxnet $(cell "$mt"), Linux $(cell "$ml")")
+done
+echo "   case 8 peak RSS growth per connection (bytes): ${c10k_mem[*]}" >&2
 
 # 9. Virtual time: 60 s of iperf3 over a 100 ms RTT, 1 % loss link.
 vt=()
@@ -299,8 +337,162 @@ vtnote="60 s (real time); netem $(modinfo sch_netem >/dev/null 2>&1 || echo 'is 
 rows+=("virtual time: 60 s at 100 ms RTT, 1% loss|s (low)|$(cell "$T")|$vtnote|$(awk -v t="${T%% *}" 'BEGIN { if (t > 0) printf "%.4f", t / 60 }')")
 printf '  %-34s %-28s %s (tuxnet moved %s)\n' "virtual time, 60 s scenario" "$(cell "$T") s" "$vtnote" "$rate" >&2
 
-# 10. TAP.
-na_row "TAP path, iperf3 both ways" "no TAP driver yet"
+# 10. The TAP path: Debian's iperf3 against tuxnet's over a TAP device (tuxnet
+# run --realtime in namespace ns_tap, whose TAP's host side tap0 is there),
+# one stream, both directions, beside slirp4netns doing the same work in the
+# same run: slirp4netns runs in ns_slh with its tap in ns_slg; the client in
+# ns_slg reaches iperf3 -s in ns_slh through slirp's gateway (10.0.2.2 is
+# ns_slh's 127.0.0.1), and the reverse goes through a slirp hostfwd
+# (127.0.0.1:5202 in ns_slh to 10.0.2.100:5201 in ns_slg). Unpinned: every
+# side may use both cores. Gbit/s received, from Linux's iperf3 -J.
+
+# "Gbit/s" of end.sum_received in iperf3 -J's output on stdin.
+gbps() {
+	python3 -c 'import json,sys
+try: print(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"] / 1e9)
+except Exception: pass'
+}
+# wait_ns_listen NS PORT: until a Linux TCP socket listens on PORT in NS.
+wait_ns_listen() {
+	local i
+	for i in $(seq 100); do
+		ip netns exec "$1" ss -ltnH "sport = :$2" 2>/dev/null | grep -q . && return 0
+		sleep 0.05
+	done
+	return 1
+}
+# tap_tuxnet MTU LINE...: start tuxnet in ns_tap (made by the caller) with
+# tn0 (10.77.0.2) on a TAP whose host side tap0 gets 10.77.0.1, then the
+# LINEs; sets tnpid.
+tap_tuxnet() {
+	local mtu=$1 i
+	shift
+	printf '%s\n' "ip link add tn0 type tap hostdev tap0" "ip link set tn0 mtu $mtu" \
+		"ip addr add 10.77.0.2/24 dev tn0" "ip link set tn0 up" "$@" > "$tmp/tap.tn"
+	: > "$tmp/tap.out"
+	timeout -s KILL $((tap_secs + 40)) ip netns exec "$ns_tap" stdbuf -oL "$tool" \
+		run --realtime "$tmp/tap.tn" > "$tmp/tap.out" 2>>"$tmp/log" &
+	tnpid=$!
+	for i in $(seq 100); do
+		ip -n "$ns_tap" link show tap0 >/dev/null 2>&1 && break
+		sleep 0.05
+	done
+	ip -n "$ns_tap" link set tap0 mtu "$mtu" &&
+	ip -n "$ns_tap" addr add 10.77.0.1/24 dev tap0 && ip -n "$ns_tap" link set tap0 up
+}
+# Linux's iperf3 -c -> tuxnet's iperf3 -s; Gbit/s.
+tap_to_tuxnet() {
+	local i
+	tap_down
+	ip netns add "$ns_tap" && ip -n "$ns_tap" link set lo up || return
+	tap_tuxnet "$1" "iperf3 -s -1 &" "echo listening" || { tap_down; return; }
+	for i in $(seq 100); do
+		grep -q '^listening' "$tmp/tap.out" && break
+		sleep 0.05
+	done
+	ip netns exec "$ns_tap" timeout $((tap_secs + 30)) iperf3 -c 10.77.0.2 -t "$tap_secs" -J \
+		2>>"$tmp/log" | gbps
+	wait "$tnpid" 2>/dev/null
+	tap_down
+}
+# tuxnet's iperf3 -c -> Linux's iperf3 -s; Gbit/s as Linux's server counted.
+tap_from_tuxnet() {
+	tap_down
+	ip netns add "$ns_tap" && ip -n "$ns_tap" link set lo up || return
+	ip netns exec "$ns_tap" timeout $((tap_secs + 40)) iperf3 -s -1 -J > "$tmp/srv.json" \
+		2>>"$tmp/log" &
+	local spid=$!
+	wait_ns_listen "$ns_tap" 5201
+	if tap_tuxnet "$1" "ping -q -c 1 -w 10 10.77.0.1" "iperf3 -c 10.77.0.1 -t $tap_secs"; then
+		wait "$tnpid" 2>/dev/null
+		wait "$spid" 2>/dev/null
+		gbps < "$tmp/srv.json"
+	fi
+	tap_down
+}
+# slirp_up MTU: slirp4netns in ns_slh, its tap0 (10.0.2.100/24) in ns_slg.
+slirp_up() {
+	local i
+	tap_down
+	ip netns add "$ns_slh" && ip netns add "$ns_slg" &&
+	ip -n "$ns_slh" link set lo up && ip -n "$ns_slg" link set lo up || return 1
+	rm -f "$tmp/slirp.sock"
+	ip netns exec "$ns_slh" timeout -s KILL $((tap_secs + 40)) slirp4netns --configure \
+		--mtu="$1" --api-socket "$tmp/slirp.sock" --netns-type=path "/run/netns/$ns_slg" tap0 \
+		>>"$tmp/slirp.log" 2>&1 &
+	disown $!    # tap_down kills it: no "Killed" notice
+	for i in $(seq 100); do
+		[ -S "$tmp/slirp.sock" ] && ip -n "$ns_slg" addr show tap0 2>/dev/null | grep -q 10.0.2.100 &&
+			return 0
+		sleep 0.05
+	done
+	echo "run.sh: slirp4netns did not come up" >> "$tmp/log"
+	return 1
+}
+# Linux's iperf3 -c in ns_slg -> slirp4netns -> iperf3 -s in ns_slh; Gbit/s.
+slirp_in() {
+	if slirp_up "$1"; then
+		ip netns exec "$ns_slh" timeout $((tap_secs + 30)) iperf3 -s -1 >/dev/null 2>&1 &
+		disown $!
+		wait_ns_listen "$ns_slh" 5201
+		ip netns exec "$ns_slg" timeout $((tap_secs + 30)) iperf3 -c 10.0.2.2 -t "$tap_secs" -J \
+			2>>"$tmp/log" | gbps
+	fi
+	tap_down
+}
+# iperf3 -c in ns_slh -> slirp4netns hostfwd -> Linux's iperf3 -s in ns_slg;
+# Gbit/s as that server counted.
+slirp_out() {
+	if slirp_up "$1"; then
+		ip netns exec "$ns_slg" timeout $((tap_secs + 30)) iperf3 -s -1 -J > "$tmp/srv.json" \
+			2>>"$tmp/log" &
+		local spid=$!
+		wait_ns_listen "$ns_slg" 5201
+		echo '{"execute": "add_hostfwd", "arguments": {"proto": "tcp", "host_addr": "127.0.0.1", "host_port": 5202, "guest_port": 5201}}' |
+			ip netns exec "$ns_slh" timeout 10 nc -N -U "$tmp/slirp.sock" >>"$tmp/slirp.log" 2>&1
+		ip netns exec "$ns_slh" timeout $((tap_secs + 30)) iperf3 -c 127.0.0.1 -p 5202 \
+			-t "$tap_secs" >/dev/null 2>>"$tmp/log"
+		wait "$spid" 2>/dev/null
+		gbps < "$tmp/srv.json"
+	fi
+	tap_down
+}
+# row_vs WORK UNIT BETTER TN_STATS OTHER_STATS LABEL: a row whose comparison
+# is another user-space stack, not Linux's own.
+row_vs() {
+	local ratio="n/a" ocell="n/a"
+	[ -n "$5" ] && ocell="$(cell "$5") [$6]"
+	if [ -n "$4" ] && [ -n "$5" ]; then
+		ratio=$(awk -v t="${4%% *}" -v l="${5%% *}" 'BEGIN { if (l > 0) printf "%.2f", t / l; else print "n/a" }')
+	fi
+	rows+=("$1|$2 ($3)|$([ -n "$4" ] && cell "$4" || echo "failed (see log)")|$ocell|$ratio")
+	printf '  %-34s %-28s %-36s %s\n' "$1" "$([ -n "$4" ] && cell "$4" || echo failed)" "$ocell" "$ratio" >&2
+}
+runn() {   # runn N FUNCTION ARGS...: the function's figures, one per line
+	local n=$1 i
+	shift
+	for ((i = 0; i < n; i++)); do
+		"$@"
+	done
+}
+
+if [ "$(id -u)" -ne 0 ] || [ ! -c /dev/net/tun ]; then
+	na_row "TAP path, iperf3 both ways" "needs root and /dev/net/tun"
+else
+	slirp=1
+	command -v slirp4netns >/dev/null || slirp=0
+	for mtu in 1500 65520; do
+		T=$(runn $tap_runs tap_to_tuxnet $mtu | stats)
+		S=""
+		[ $slirp = 1 ] && S=$(runn $tap_runs slirp_in $mtu | stats)
+		row_vs "TAP, Linux -c → tuxnet -s, MTU $mtu" "Gbit/s" high "$T" "$S" "slirp4netns"
+		T=$(runn $tap_runs tap_from_tuxnet $mtu | stats)
+		S=""
+		[ $slirp = 1 ] && S=$(runn $tap_runs slirp_out $mtu | stats)
+		row_vs "TAP, tuxnet -c → Linux -s, MTU $mtu" "Gbit/s" high "$T" "$S" "slirp4netns"
+	done
+	[ $slirp = 1 ] || echo "   slirp4netns is not installed (scripts/deps.sh bench): no comparison" >&2
+fi
 
 # ---- the table -----------------------------------------------------------
 echo
@@ -315,7 +507,9 @@ echo "tuxnet sizeof (bytes): ${sizes%, }"
 [ -n "$objs" ] && echo "Linux slab object sizes (bytes): ${objs%, }"
 [ -n "$per" ] && echo "Linux slab growth per idle socket (bytes): ${per%, }"
 [ -n "$rate" ] && echo "Virtual-time scenario: tuxnet's iperf3 receiver line ends in $rate"
-echo "Runs: $runs per figure (memory $mruns, ephemeral $eruns); total $(( $(date +%s) - start )) s."
+echo "Case 8, peak resident growth per connection, bytes (tuxnet: the whole stack, both ends;" \
+	"Linux: the server process's user memory only): ${c10k_mem[*]}"
+echo "Runs: $runs per figure (memory $mruns, ephemeral $eruns, 10,000 connections $c10k_runs, TAP $tap_runs); total $(( $(date +%s) - start )) s."
 if [ -s "$tmp/log" ]; then
 	echo "Messages from the runs:"
 	sort "$tmp/log" | uniq -c | sed 's/^/  /' | head -20

@@ -2,7 +2,9 @@
 # The public API as a user meets it: install the build into a temporary
 # prefix, compile examples/api/udp_echo.c against it with nothing but
 # `pkg-config --cflags --libs tuxnet`, run it, and check that the three
-# echoes crossed the veth pair between its two namespaces.
+# echoes crossed the veth pair between its two namespaces. Also compile
+# examples/api/tap_epoll_server.c the same way (it needs root and a TAP to
+# run: tests/interop/test_many_conns.sh runs the build tree's copy).
 # Skips (77) with the reason when a tool is missing or the library does not
 # provide the calls the example needs yet.
 set -u
@@ -33,7 +35,7 @@ export PKG_CONFIG_PATH=$libdir/pkgconfig
 # example cannot link, which is a skip, not a failure.
 needed="tn_stack_create tn_command tn_stack_start_thread tn_setns tn_socket tn_bind
         tn_connect tn_setsockopt tn_send tn_recv tn_sendto tn_recvfrom tn_close
-        tn_stack_destroy"
+        tn_stack_destroy tn_listen tn_accept4 tn_epoll_create1 tn_epoll_ctl tn_epoll_wait"
 exported=$(nm -D --defined-only "$libdir/libtuxnet.so" 2>/dev/null | awk '{print $3}')
 lacking=""
 for f in $needed; do
@@ -50,6 +52,15 @@ if ! "$CC" -std=c11 -Wall -Wextra -Werror -o "$tmp/udp_echo" "$example" $flags \
 	-lpthread -Wl,-rpath,"$libdir" 2> "$tmp/cc.log"; then
 	cat "$tmp/cc.log"
 	echo "FAIL: the example does not compile against the installed library ($flags)"
+	exit 1
+fi
+
+# shellcheck disable=SC2086
+if ! "$CC" -std=c11 -Wall -Wextra -Werror -o "$tmp/tap_epoll_server" \
+	"$TN_SOURCE_DIR/examples/api/tap_epoll_server.c" $flags -lpthread \
+	-Wl,-rpath,"$libdir" 2> "$tmp/cc.log"; then
+	cat "$tmp/cc.log"
+	echo "FAIL: tap_epoll_server.c does not compile against the installed library ($flags)"
 	exit 1
 fi
 
