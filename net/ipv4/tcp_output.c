@@ -392,9 +392,11 @@ static u32 tcp_saddr(const struct sock *sk, const struct rtable *rt)
 }
 
 /* The TCP checksum (RFC 9293 3.1) over the pseudo-header. Left to the
- * device (CHECKSUM_PARTIAL) only on loopback, which trusts it on the way
- * in; every other device gets a complete sum, so a veth or TAP peer (and
- * tcpdump) sees a correct one. */
+ * device (CHECKSUM_PARTIAL, the field holding the pseudo-header sum) when
+ * it offloads checksums, and always for a GSO packet, whose segments get
+ * theirs where it is cut (Linux's __tcp_v4_send_check; the core finishes
+ * it for a device that cannot). Else computed here, so a peer without
+ * offloads (testdev, the packetdrill tun) sees a complete sum. */
 static void tcp_v4_send_check(struct sk_buff *skb, const struct net_device *dev, u32 saddr,
 			      u32 daddr)
 {
@@ -402,7 +404,7 @@ static void tcp_v4_send_check(struct sk_buff *skb, const struct net_device *dev,
 	u32 len = skb->len;
 
 	put_be16(th + 16, 0);
-	if ((dev->features & NETIF_F_HW_CSUM) && (dev->flags & IFF_LOOPBACK)) {
+	if ((dev->features & NETIF_F_CSUM_MASK) || skb_is_gso(skb)) {
 		skb->ip_summed = CHECKSUM_PARTIAL;
 		skb->csum_start = (u16)(th - skb->head);
 		skb->csum_offset = 16;
