@@ -140,7 +140,7 @@ struct sk_buff_head {
 };
 
 /* The per-stack cache of structs and data buffers. */
-#define SKB_CACHE_CLASSES 4
+#define SKB_CACHE_CLASSES 7
 struct skb_cache {
 	struct sk_buff *free_skbs;      /* singly linked through ->next */
 	u32 nfree_skbs;
