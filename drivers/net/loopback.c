@@ -100,9 +100,11 @@ static void loopback_setup(struct net_device *dev)
 	dev->flags = IFF_LOOPBACK;
 	dev->priv_flags |= IFF_NO_QUEUE;
 	dev->tx_queue_len = 1000;
-	dev->features = NETIF_F_SG | NETIF_F_GSO | NETIF_F_HW_CSUM | NETIF_F_RXCSUM |
-			NETIF_F_LLTX;
-	dev->gso_max_size = 65536;
+	/* Linux's loopback_setup: every offload, only segmentation toggled. */
+	dev->features = NETIF_F_SG | NETIF_F_GSO | NETIF_F_TSO | NETIF_F_HW_CSUM |
+			NETIF_F_RXCSUM | NETIF_F_LLTX;
+	dev->hw_features = NETIF_F_GSO | NETIF_F_TSO;
+	dev->gso_max_size = GSO_MAX_SIZE;
 	dev->carrier = true;
 	dev->kind = "loopback";
 	dev->ethtool_ops = &loopback_ethtool_ops;

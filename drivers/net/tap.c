@@ -20,16 +20,19 @@
  * frame is dropped and counted, as a NIC whose TX ring is full would.
  *
  * Offloads: with IFF_VNET_HDR every frame carries a virtio_net_hdr. We offer
- * TUN_F_CSUM, so the host may send frames whose transport checksum holds
- * only the pseudo-header sum (VIRTIO_NET_HDR_F_NEEDS_CSUM); the driver
- * completes it (a NIC that does checksum offload on receive would verify
- * it instead) and marks the frame CHECKSUM_UNNECESSARY. On transmit a
- * CHECKSUM_PARTIAL skb goes out with NEEDS_CSUM for the kernel to finish.
- * Where the kernel refuses the header or the offload, plain frames are used.
- * Not here: TSO/GSO (we never offer TUN_F_TSO*, so the kernel segments
- * before we read, and we send nothing above the MTU), multiqueue, and
- * following the host side's up/down state (carrier is on while the
- * descriptor is open).
+ * TUN_F_CSUM | TUN_F_TSO4 (TUNSETOFFLOAD), so the host may send frames
+ * whose transport checksum holds only the pseudo-header sum
+ * (VIRTIO_NET_HDR_F_NEEDS_CSUM: the skb is CHECKSUM_PARTIAL, trusted as
+ * Linux trusts it) and TCPv4 frames of up to 64 KiB with a gso_size: a GSO
+ * skb marked SKB_GSO_DODGY, whose headers are checked before use (a bad
+ * one is a counted drop) and which is cut in software before any driver
+ * (net/core/gso.c). On transmit a CHECKSUM_PARTIAL skb goes out with
+ * NEEDS_CSUM, and a GSO skb (NETIF_F_TSO) whole with gso_type, gso_size
+ * and hdr_len for the kernel to segment. Where the kernel refuses the
+ * header or an offload, or `ethtool -K tapX tso off` (tx off) asks, the
+ * offload is off and the core segments (checksums) before tap_xmit.
+ * Not here: multiqueue, UDP/IPv6 GSO, and following the host side's
+ * up/down state (carrier is on while the descriptor is open).
  */
 #include <endian.h>
 #include <errno.h>
@@ -62,12 +65,15 @@
 struct tap_counters {
 	u64 rx_ring_full;      /* frames dropped: the ring was full */
 	u64 rx_runts;          /* shorter than an Ethernet header */
-	u64 rx_csum_completed; /* NEEDS_CSUM frames whose checksum we filled in */
+	u64 rx_csum_partial;   /* NEEDS_CSUM frames taken with the sum left open */
 	u64 rx_csum_bad_hdr;   /* NEEDS_CSUM with offsets outside the frame */
-	u64 rx_gso_dropped;    /* a GSO frame we never asked for */
+	u64 rx_gso_packets;    /* TCPv4 GSO frames taken as one skb */
+	u64 rx_gso_bad;        /* GSO frames whose virtio header does not hold */
 	u64 rx_read_errors;    /* read(2) failed other than EAGAIN */
 	u64 tx_write_errors;   /* write(2) refused the frame */
 	u64 tx_csum_offloaded; /* CHECKSUM_PARTIAL frames left to the kernel */
+	u64 tx_gso_packets;    /* GSO frames left to the kernel to segment */
+	u64 tx_gso_bad;        /* a GSO skb without its checksum left open */
 	u64 interrupts;        /* tap_interrupt() calls */
 	u64 napi_polls;
 };
@@ -79,6 +85,7 @@ struct tap_priv {
 	bool hooked;
 	bool vnet_hdr;                 /* frames carry a virtio_net_hdr */
 	bool csum_offload;             /* TUN_F_CSUM accepted by the kernel */
+	bool tso_offload;              /* TUN_F_TSO4 accepted by the kernel */
 	char hostdev[IFNAMSIZ];
 	struct napi_struct napi;
 	struct sk_buff_head rx_ring;   /* read from the fd, not yet polled */
@@ -94,28 +101,49 @@ static struct tap_priv *tap_priv(const struct net_device *dev)
 
 /* ---- receive ------------------------------------------------------------ */
 
-/* VIRTIO_NET_HDR_F_NEEDS_CSUM: the field at csum_start + csum_offset holds
- * the pseudo-header sum; the rest of the sum is ours to add. */
-static bool tap_complete_csum(struct tap_priv *priv, u8 *frame, size_t len,
-			      const struct virtio_net_hdr *vh)
-{
-	size_t start = le16toh(vh->csum_start), off = le16toh(vh->csum_offset);
+/* What the virtio header says about a received frame. */
+struct tap_rx_meta {
+	u8 ip_summed;
+	u16 csum_start, csum_offset;   /* from the frame's first byte */
+	u16 gso_size;
+	u32 gso_type;
+};
 
-	if (start >= len || start + off + 2 > len) {
-		priv->cnt.rx_csum_bad_hdr++;
+/*
+ * A GSO frame from the kernel (Linux's virtio_net_hdr_to_skb): TCPv4 only,
+ * a segment size, the checksum left open at an offset inside the frame,
+ * and an IPv4 frame with more payload than one segment. Anything else is
+ * hostile or broken: false (counted).
+ */
+static bool tap_rx_gso(struct tap_priv *priv, const u8 *frame, size_t len,
+		       const struct virtio_net_hdr *vh, struct tap_rx_meta *m)
+{
+	u8 type = vh->gso_type & (u8)~VIRTIO_NET_HDR_GSO_ECN;
+	u16 gso_size = le16toh(vh->gso_size);
+
+	if (type != VIRTIO_NET_HDR_GSO_TCPV4 || !gso_size || !priv->tso_offload ||
+	    !(vh->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) || len < ETH_HLEN + 40 ||
+	    get_be16(frame + 12) != ETH_P_IP || m->csum_start < ETH_HLEN + 20) {
+		priv->cnt.rx_gso_bad++;
 		return false;
 	}
-	put_be16(frame + start + off, csum_fold(csum_partial(frame + start, len - start, 0)));
-	priv->cnt.rx_csum_completed++;
+	/* "Too small packets are not really GSO ones." */
+	if (len - m->csum_start <= (size_t)gso_size + 20)
+		return true;
+	m->gso_size = gso_size;
+	m->gso_type = SKB_GSO_TCPV4 | SKB_GSO_DODGY |
+		      ((vh->gso_type & VIRTIO_NET_HDR_GSO_ECN) ? SKB_GSO_TCP_ECN : 0);
+	priv->cnt.rx_gso_packets++;
 	return true;
 }
 
 /* Strip and apply the virtio header. false: drop the frame (counted). */
-static bool tap_rx_vnet(struct tap_priv *priv, u8 **frame, size_t *len, u8 *ip_summed)
+static bool tap_rx_vnet(struct tap_priv *priv, u8 **frame, size_t *len, struct tap_rx_meta *m)
 {
 	struct virtio_net_hdr vh;
 
-	*ip_summed = CHECKSUM_NONE;
+	memset(m, 0, sizeof(*m));
+	m->ip_summed = CHECKSUM_NONE;
 	if (!priv->vnet_hdr)
 		return true;
 	if (*len < TAP_VNET_HLEN)
@@ -123,17 +151,24 @@ static bool tap_rx_vnet(struct tap_priv *priv, u8 **frame, size_t *len, u8 *ip_s
 	memcpy(&vh, *frame, TAP_VNET_HLEN);
 	*frame += TAP_VNET_HLEN;
 	*len -= TAP_VNET_HLEN;
-	if (vh.gso_type != VIRTIO_NET_HDR_GSO_NONE) {
-		priv->cnt.rx_gso_dropped++;
-		return false;
-	}
 	if (vh.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) {
-		if (!tap_complete_csum(priv, *frame, *len, &vh))
+		size_t start = le16toh(vh.csum_start), off = le16toh(vh.csum_offset);
+
+		if (start >= *len || start + off + 2 > *len) {
+			priv->cnt.rx_csum_bad_hdr++;
+			if (vh.gso_type != VIRTIO_NET_HDR_GSO_NONE)
+				priv->cnt.rx_gso_bad++;
 			return false;
-		*ip_summed = CHECKSUM_UNNECESSARY;
+		}
+		m->ip_summed = CHECKSUM_PARTIAL;
+		m->csum_start = (u16)start;
+		m->csum_offset = (u16)off;
+		priv->cnt.rx_csum_partial++;
 	} else if (vh.flags & VIRTIO_NET_HDR_F_DATA_VALID) {
-		*ip_summed = CHECKSUM_UNNECESSARY;
+		m->ip_summed = CHECKSUM_UNNECESSARY;
 	}
+	if (vh.gso_type != VIRTIO_NET_HDR_GSO_NONE)
+		return tap_rx_gso(priv, *frame, *len, &vh, m);
 	return true;
 }
 
@@ -141,10 +176,10 @@ static bool tap_rx_vnet(struct tap_priv *priv, u8 **frame, size_t *len, u8 *ip_s
 static void tap_rx_frame(struct tap_priv *priv, u8 *frame, size_t len)
 {
 	struct net_device *dev = priv->dev;
+	struct tap_rx_meta m;
 	struct sk_buff *skb;
-	u8 ip_summed;
 
-	if (!tap_rx_vnet(priv, &frame, &len, &ip_summed)) {
+	if (!tap_rx_vnet(priv, &frame, &len, &m)) {
 		dev->stats.rx_errors++;
 		tn_count_drop(dev_net(dev), SKB_DROP_REASON_NOT_SPECIFIED);
 		return;
@@ -162,7 +197,16 @@ static void tap_rx_frame(struct tap_priv *priv, u8 *frame, size_t len)
 		return;
 	}
 	skb_put_data(skb, frame, (unsigned int)len);
-	skb->ip_summed = ip_summed;
+	skb->ip_summed = m.ip_summed;
+	if (m.ip_summed == CHECKSUM_PARTIAL) {
+		skb->csum_start = (u16)(skb_headroom(skb) + m.csum_start);
+		skb->csum_offset = m.csum_offset;
+	}
+	if (m.gso_size) {
+		skb_shinfo(skb)->gso_size = m.gso_size;
+		skb_shinfo(skb)->gso_type = m.gso_type;
+		skb_shinfo(skb)->gso_segs = 0;      /* DODGY: counted where cut */
+	}
 	skb->tstamp = tn_now(dev->stack);
 	__skb_queue_tail(&priv->rx_ring, skb);
 }
@@ -205,13 +249,39 @@ static int tap_poll(struct napi_struct *napi, int budget)
 
 /* ---- transmit ----------------------------------------------------------- */
 
+/* The end of the headers of a GSO skb (link, IP, TCP), for hdr_len. */
+static u16 tap_gso_hdr_len(const struct sk_buff *skb)
+{
+	const u8 *th = skb->head + skb->csum_start;
+
+	return (u16)(th - skb->data + (th[12] >> 4) * 4);
+}
+
 /* The virtio header of an outgoing skb: a checksum left to the device goes
- * to the kernel as NEEDS_CSUM; without the header it is filled in here. */
-static void tap_tx_vnet(struct tap_priv *priv, struct sk_buff *skb, struct virtio_net_hdr *vh)
+ * to the kernel as NEEDS_CSUM, a GSO skb with its segment size; without the
+ * header the checksum is filled in here. false: drop (counted). */
+static bool tap_tx_vnet(struct tap_priv *priv, struct sk_buff *skb, struct virtio_net_hdr *vh)
 {
 	memset(vh, 0, sizeof(*vh));
+	if (skb_is_gso(skb)) {
+		const u8 *start = skb->head + skb->csum_start;
+
+		/* validate_xmit_skb let it through: TSO is on, and TCP left
+		 * its checksum open. Anything else is not ours to send. */
+		if (skb->ip_summed != CHECKSUM_PARTIAL || start < skb->data ||
+		    start + 20 > skb->data + skb->len) {
+			priv->cnt.tx_gso_bad++;
+			return false;
+		}
+		vh->gso_type = VIRTIO_NET_HDR_GSO_TCPV4;
+		if (skb_shinfo(skb)->gso_type & SKB_GSO_TCP_ECN)
+			vh->gso_type |= VIRTIO_NET_HDR_GSO_ECN;
+		vh->gso_size = htole16(skb_shinfo(skb)->gso_size);
+		vh->hdr_len = htole16(tap_gso_hdr_len(skb));
+		priv->cnt.tx_gso_packets++;
+	}
 	if (skb->ip_summed != CHECKSUM_PARTIAL)
-		return;
+		return true;
 	u8 *start = skb->head + skb->csum_start;
 	u8 *end = skb->data + skb->len;
 
@@ -220,12 +290,13 @@ static void tap_tx_vnet(struct tap_priv *priv, struct sk_buff *skb, struct virti
 		vh->csum_start = htole16((u16)(start - skb->data));
 		vh->csum_offset = htole16(skb->csum_offset);
 		priv->cnt.tx_csum_offloaded++;
-		return;
+		return true;
 	}
 	if (start >= skb->data && start + skb->csum_offset + 2 <= end)
 		put_be16(start + skb->csum_offset,
 			 csum_fold(csum_partial(start, (size_t)(end - start), 0)));
 	skb->ip_summed = CHECKSUM_NONE;
+	return true;
 }
 
 static netdev_tx_t tap_xmit(struct sk_buff *skb, struct net_device *dev)
@@ -236,7 +307,11 @@ static netdev_tx_t tap_xmit(struct sk_buff *skb, struct net_device *dev)
 	int n = 0;
 	unsigned int len = skb->len;
 
-	tap_tx_vnet(priv, skb, &vh);
+	if (!tap_tx_vnet(priv, skb, &vh)) {
+		dev->stats.tx_dropped++;
+		kfree_skb_reason(skb, SKB_DROP_REASON_SKB_GSO_SEG);
+		return NETDEV_TX_OK;
+	}
 	if (priv->vnet_hdr)
 		iov[n++] = (struct iovec){ .iov_base = &vh, .iov_len = TAP_VNET_HLEN };
 	iov[n++] = (struct iovec){ .iov_base = skb->data, .iov_len = len };
@@ -314,12 +389,15 @@ static int tap_set_mac_address(struct net_device *dev, const u8 *addr)
 	return 0;
 }
 
+static int tap_set_features(struct net_device *dev, unsigned int features);
+
 static const struct net_device_ops tap_netdev_ops = {
 	.ndo_uninit = tap_uninit,
 	.ndo_open = tap_open,
 	.ndo_stop = tap_stop,
 	.ndo_start_xmit = tap_xmit,
 	.ndo_set_mac_address = tap_set_mac_address,
+	.ndo_set_features = tap_set_features,
 };
 
 /* ---- ethtool ------------------------------------------------------------ */
@@ -358,10 +436,10 @@ static int tap_set_ringparam(struct net_device *dev, const struct ethtool_ringpa
 /* ethtool -S, in this order. */
 static const char tap_gstrings[][ETH_GSTRING_LEN] = {
 	"rx_packets", "rx_bytes", "tx_packets", "tx_bytes",
-	"rx_ring_full", "rx_length_errors", "rx_errors", "rx_csum_completed",
-	"rx_csum_bad_hdr", "rx_gso_dropped", "rx_read_errors", "tx_dropped",
-	"tx_write_errors", "tx_csum_offloaded", "interrupts", "napi_polls",
-	"rx_ring_len", "vnet_hdr", "csum_offload",
+	"rx_ring_full", "rx_length_errors", "rx_errors", "rx_csum_partial",
+	"rx_csum_bad_hdr", "rx_gso_packets", "rx_gso_bad", "rx_read_errors", "tx_dropped",
+	"tx_write_errors", "tx_csum_offloaded", "tx_gso_packets", "tx_gso_bad", "interrupts",
+	"napi_polls", "rx_ring_len", "vnet_hdr", "csum_offload", "tso_offload",
 };
 
 static int tap_get_sset_count(struct net_device *dev, int sset)
@@ -388,18 +466,22 @@ static void tap_get_ethtool_stats(struct net_device *dev, u64 *data)
 	data[i++] = c->rx_ring_full;
 	data[i++] = dev->stats.rx_length_errors;
 	data[i++] = dev->stats.rx_errors;
-	data[i++] = c->rx_csum_completed;
+	data[i++] = c->rx_csum_partial;
 	data[i++] = c->rx_csum_bad_hdr;
-	data[i++] = c->rx_gso_dropped;
+	data[i++] = c->rx_gso_packets;
+	data[i++] = c->rx_gso_bad;
 	data[i++] = c->rx_read_errors;
 	data[i++] = dev->stats.tx_dropped;
 	data[i++] = c->tx_write_errors;
 	data[i++] = c->tx_csum_offloaded;
+	data[i++] = c->tx_gso_packets;
+	data[i++] = c->tx_gso_bad;
 	data[i++] = c->interrupts;
 	data[i++] = c->napi_polls;
 	data[i++] = skb_queue_len(&priv->rx_ring);
 	data[i++] = priv->vnet_hdr;
 	data[i++] = priv->csum_offload;
+	data[i++] = priv->tso_offload;
 	TN_BUG_ON(i != ARRAY_SIZE(tap_gstrings));
 }
 
@@ -424,6 +506,7 @@ static void tap_setup(struct net_device *dev)
 	dev->ethtool_ops = &tap_ethtool_ops;
 	dev->priv_destructor = tap_destructor;
 	dev->max_mtu = TAP_FRAME_MAX - ETH_HLEN;
+	dev->gso_max_size = GSO_MAX_SIZE;
 	dev->kind = "tap";
 	dev->carrier = false;   /* on once the descriptor is open */
 
@@ -434,11 +517,67 @@ static void tap_setup(struct net_device *dev)
 	netif_napi_add(dev, &priv->napi, tap_poll, NAPI_POLL_WEIGHT);
 }
 
+/*
+ * TUNSETOFFLOAD: what we take from the kernel. Checksums left open with
+ * the header, and TCPv4 GSO frames only with checksums. A kernel that
+ * refuses TSO4 may still take CSUM alone.
+ */
+static void tap_set_offload(struct tap_priv *priv, bool csum, bool tso)
+{
+	unsigned int offload = (csum ? TUN_F_CSUM : 0) | (csum && tso ? TUN_F_TSO4 : 0);
+
+	priv->csum_offload = priv->tso_offload = false;
+	if (!priv->vnet_hdr || priv->fd < 0)
+		return;
+	if (ioctl(priv->fd, TUNSETOFFLOAD, offload) < 0 && (offload & TUN_F_TSO4)) {
+		offload = TUN_F_CSUM;
+		if (ioctl(priv->fd, TUNSETOFFLOAD, offload) < 0)
+			offload = 0;
+	} else if (offload && ioctl(priv->fd, TUNSETOFFLOAD, offload) < 0) {
+		offload = 0;
+	}
+	priv->csum_offload = offload & TUN_F_CSUM;
+	priv->tso_offload = offload & TUN_F_TSO4;
+}
+
+/* The device's features follow what the kernel accepted: checksum offload
+ * and TSO need the virtio header; GSO (software) is always possible. */
+static void tap_update_features(struct net_device *dev)
+{
+	const struct tap_priv *priv = tap_priv(dev);
+	unsigned int f = NETIF_F_GSO;
+
+	if (priv->csum_offload)
+		f |= NETIF_F_HW_CSUM | NETIF_F_SG | NETIF_F_RXCSUM;
+	if (priv->tso_offload)
+		f |= NETIF_F_TSO;
+	dev->features = f;
+	dev->hw_features = NETIF_F_GSO;
+	if (priv->vnet_hdr)
+		dev->hw_features |= NETIF_F_HW_CSUM | NETIF_F_SG | NETIF_F_RXCSUM | NETIF_F_TSO;
+}
+
+/* ethtool -K: ask the kernel again for what is wanted; what it refuses
+ * stays off (the core then segments or checksums in software). */
+static int tap_set_features(struct net_device *dev, unsigned int features)
+{
+	struct tap_priv *priv = tap_priv(dev);
+	bool want_csum = features & NETIF_F_HW_CSUM, want_tso = features & NETIF_F_TSO;
+
+	tap_set_offload(priv, want_csum, want_tso);
+	if (want_csum != priv->csum_offload || want_tso != priv->tso_offload) {
+		/* Keep what the kernel still takes, refuse the request. */
+		tap_update_features(dev);
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
 /* IFF_VNET_HDR first; a kernel that refuses it gets plain frames. */
 static int tap_attach(struct tap_priv *priv, int fd)
 {
 	struct ifreq ifr;
-	unsigned int offload = TUN_F_CSUM;
+	int hdrsz = (int)TAP_VNET_HLEN;
 
 	memset(&ifr, 0, sizeof(ifr));
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", priv->hostdev);
@@ -451,8 +590,13 @@ static int tap_attach(struct tap_priv *priv, int fd)
 			return -errno;
 	}
 	priv->vnet_hdr = ifr.ifr_flags & IFF_VNET_HDR;
-	/* Without the header the kernel checksums everything itself. */
-	priv->csum_offload = priv->vnet_hdr && ioctl(fd, TUNSETOFFLOAD, offload) == 0;
+	/* The header we speak: struct virtio_net_hdr (no num_buffers). */
+	if (priv->vnet_hdr && ioctl(fd, TUNSETVNETHDRSZ, &hdrsz) < 0)
+		priv->vnet_hdr = false;
+	priv->fd = fd;
+	/* Without the header the kernel checksums and segments everything. */
+	tap_set_offload(priv, true, true);
+	priv->fd = -1;
 	return 0;
 }
 
@@ -497,6 +641,7 @@ static int tap_connect_host(struct tap_priv *priv)
 	if (err)
 		return err;
 	priv->hooked = true;
+	tap_update_features(priv->dev);
 	netif_carrier_on(priv->dev);
 	return 0;
 }

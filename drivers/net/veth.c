@@ -11,6 +11,11 @@
  * counted on both ends (tx_dropped here, rx_dropped there), and deleting
  * either end deletes the pair.
  *
+ * Offloads as Linux's veth: a GSO packet and a checksum left to the device
+ * (CHECKSUM_PARTIAL) cross unchanged, and the receiver trusts the
+ * checksum; with `ethtool -K vethX tso off` (or tx off) the core segments
+ * (or checksums) before veth_xmit, as it would for any device.
+ *
  * It is not Linux's XDP/NAPI veth: there are no per-queue rings, no GRO and
  * no XDP programs; frames go through the peer's backlog queue.
  */
@@ -26,8 +31,10 @@
 #include "net/net_namespace.h"
 #include "net/stack.h"
 
-#define VETH_FEATURES (NETIF_F_HW_CSUM | NETIF_F_SG | NETIF_F_GSO | NETIF_F_RXCSUM | \
-		       NETIF_F_LLTX)
+/* Linux's VETH_FEATURES: any checksum and any GSO packet go to the peer
+ * as they are (TSO with nothing to segment), all of it toggled by ethtool. */
+#define VETH_FEATURES (NETIF_F_HW_CSUM | NETIF_F_SG | NETIF_F_GSO | NETIF_F_TSO | \
+		       NETIF_F_RXCSUM)
 #define VLAN_HLEN 4
 
 struct veth_priv {
@@ -256,9 +263,10 @@ static void veth_setup(struct net_device *dev)
 	dev->priv_flags |= IFF_NO_QUEUE | IFF_TN_VETH;
 	dev->netdev_ops = &veth_netdev_ops;
 	dev->ethtool_ops = &veth_ethtool_ops;
-	dev->features |= VETH_FEATURES;
+	dev->features |= VETH_FEATURES | NETIF_F_LLTX;
+	dev->hw_features = VETH_FEATURES;
 	dev->max_mtu = ETH_MAX_MTU;
-	dev->gso_max_size = 65536;
+	dev->gso_max_size = GSO_MAX_SIZE;
 	dev->kind = "veth";
 	/* Linux's veth_newlink: no carrier until both ends are up. */
 	dev->carrier = false;

@@ -44,6 +44,8 @@
 	FN(DUP_FRAG)                  \
 	FN(FRAG_REASM_TIMEOUT)        \
 	FN(FRAG_TOO_FAR)              \
+	FN(SKB_CSUM)                  \
+	FN(SKB_GSO_SEG)               \
 	FN(TN_FRAG_INVALID)           \
 	FN(TN_ARP_MALFORMED)          \
 	FN(TN_ARP_UNSUPPORTED)        \

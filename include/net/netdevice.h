@@ -39,12 +39,20 @@ struct neigh_parms;
 #define IFF_NO_QUEUE (1u << 0)   /* no qdisc: transmit goes straight to the driver */
 #define IFF_TN_VETH  (1u << 1)
 
-/* Feature bits (dev->features), a subset of NETIF_F_*. */
-#define NETIF_F_HW_CSUM  (1u << 0)  /* can fill in checksums (CHECKSUM_PARTIAL ok) */
-#define NETIF_F_RXCSUM   (1u << 1)
-#define NETIF_F_SG       (1u << 2)
-#define NETIF_F_GSO      (1u << 3)  /* accepts large (GSO) packets */
+/* Feature bits (dev->features), a subset of NETIF_F_* with Linux's
+ * meaning; `ethtool -k` shows them under Linux's names (net/core/ethtool.c). */
+#define NETIF_F_HW_CSUM  (1u << 0)  /* fills in any checksum (CHECKSUM_PARTIAL ok) */
+#define NETIF_F_RXCSUM   (1u << 1)  /* verifies checksums on receive */
+#define NETIF_F_SG       (1u << 2)  /* scatter-gather (TSO needs it) */
+#define NETIF_F_GSO      (1u << 3)  /* software GSO: the stack may build large packets */
 #define NETIF_F_LLTX     (1u << 4)
+#define NETIF_F_IP_CSUM  (1u << 5)  /* fills in TCP/UDP over IPv4 checksums */
+#define NETIF_F_TSO      (1u << 6)  /* takes TCPv4 GSO packets and cuts them itself */
+#define NETIF_F_CSUM_MASK (NETIF_F_HW_CSUM | NETIF_F_IP_CSUM)
+/* What every device may have toggled (Linux's NETIF_F_SOFT_FEATURES). */
+#define NETIF_F_SOFT_FEATURES NETIF_F_GSO
+#define GSO_MAX_SIZE 65536u
+#define GSO_MAX_SEGS 65535u
 
 typedef enum {
 	NETDEV_TX_OK = 0,
@@ -70,6 +78,9 @@ struct net_device_ops {
 	void (*ndo_get_stats64)(struct net_device *dev, struct rtnl_link_stats64 *s);
 	int (*ndo_get_iflink)(const struct net_device *dev);  /* peer ifindex (veth) */
 	struct net_device *(*ndo_get_peer_dev)(struct net_device *dev);
+	/* The features about to be in use changed (ethtool -K); the driver
+	 * may refuse with -errno, and nothing changes then. */
+	int (*ndo_set_features)(struct net_device *dev, unsigned int features);
 };
 
 struct ethtool_ops {
@@ -127,7 +138,8 @@ struct net_device {
 
 	unsigned int flags;                 /* IFF_UP, IFF_LOOPBACK, ... (user visible) */
 	unsigned int priv_flags;            /* IFF_NO_QUEUE, ... */
-	unsigned int features;              /* NETIF_F_* */
+	unsigned int features;              /* NETIF_F_* in use */
+	unsigned int hw_features;           /* NETIF_F_* the user may toggle (ethtool -K) */
 	unsigned char operstate;            /* IF_OPER_* (RFC 2863) */
 	bool carrier;                       /* link detected (IFF_LOWER_UP / RUNNING) */
 	unsigned int mtu, min_mtu, max_mtu;
@@ -139,7 +151,7 @@ struct net_device {
 	unsigned char broadcast[MAX_ADDR_LEN];
 	unsigned int promiscuity;           /* IFF_PROMISC while > 0 */
 	unsigned int gflags;                /* IFF_PROMISC/IFF_ALLMULTI as the user asked */
-	unsigned int gso_max_size;
+	unsigned int gso_max_size;          /* largest GSO packet it takes (IP length) */
 
 	const struct net_device_ops *netdev_ops;
 	const struct ethtool_ops *ethtool_ops;
@@ -228,6 +240,14 @@ int dev_change_flags(struct net_device *dev, unsigned int flags);
 int dev_set_mtu(struct net_device *dev, int new_mtu);
 int dev_set_mac_address(struct net_device *dev, const u8 *addr);
 int dev_set_promiscuity(struct net_device *dev, int inc);
+/* Linux's netdev_fix_features: TSO needs scatter-gather and a checksum
+ * offload, and goes when either does. */
+unsigned int netdev_fix_features(const struct net_device *dev, unsigned int features);
+/* ethtool -K: turn the bits of `mask` on or off as `wanted` says. A bit
+ * outside hw_features is fixed: -EOPNOTSUPP if asked to change. Features
+ * that depend on one turned off go too (netdev_fix_features). 0 or -errno
+ * (from the driver's ndo_set_features). */
+int netdev_set_features(struct net_device *dev, unsigned int mask, unsigned int wanted);
 void netif_carrier_on(struct net_device *dev);
 void netif_carrier_off(struct net_device *dev);
 /* Everything rtnl_link_stats64 reports: driver counters plus core drops. */
@@ -294,6 +314,13 @@ void dev_remove_pack(struct tn_stack *st, struct packet_type *pt);
 #define NET_XMIT_SUCCESS 0x00
 #define NET_XMIT_DROP 0x01
 #define NET_XMIT_CN 0x02
+/* Linux's dev_xmit_complete(): anything below NET_XMIT_MASK means the
+ * driver consumed the skb; NETDEV_TX_BUSY means it did not. */
+#define NET_XMIT_MASK 0x0f
+static inline bool dev_xmit_complete(int rc)
+{
+	return rc < NET_XMIT_MASK;
+}
 
 /* Receive entry points for drivers. Both consume the skb. */
 int netif_rx(struct sk_buff *skb);            /* -> backlog queue, NET_RX softirq */
@@ -313,8 +340,12 @@ bool napi_complete_done(struct napi_struct *n, int work_done);
 /* Transmit. Consumes the skb in every case; returns NET_XMIT_* or -errno
  * (-ENETDOWN if the device is down). skb->dev must be set. */
 int dev_queue_xmit(struct sk_buff *skb);
-/* Hand one skb to the driver, after the taps. Used by qdisc_restart. */
-netdev_tx_t dev_hard_start_xmit(struct sk_buff *skb, struct net_device *dev);
+/* Hand a list of skbs (validate_xmit_skb's result, linked by next) to the
+ * driver one by one, each after the taps. Stops at the first the driver
+ * refuses (NETDEV_TX_BUSY): *rest is that skb with the rest still linked
+ * behind it, NULL when all went. Returns the driver's last answer. */
+netdev_tx_t dev_hard_start_xmit(struct sk_buff *first, struct net_device *dev,
+				struct sk_buff **rest);
 /* Copy to every ptype_all tap of dev (the tcpdump view of outgoing frames). */
 void dev_queue_xmit_nit(struct sk_buff *skb, struct net_device *dev);
 

@@ -58,11 +58,27 @@ enum {
 	CHECKSUM_PARTIAL = 3,     /* transmit: csum_start/offset still to fill */
 };
 
+/*
+ * A GSO packet (Linux's generic segmentation offload) is one skb that
+ * stands for gso_segs wire segments of gso_size payload bytes each (the
+ * last may be shorter), all behind one copy of the headers. It is cut into
+ * those segments at the last moment (net/core/gso.c), by the device if it
+ * advertises the offload (NETIF_F_TSO) or in software before the driver.
+ * Clones share these fields with the buffer, as on Linux: only the owner of
+ * an unshared buffer writes them.
+ */
 struct skb_shared_info {
 	int dataref;      /* skbs sharing this buffer */
 	u16 gso_size;     /* segment payload size of a large (GSO) packet, 0 if none */
-	u16 gso_segs;
-	u32 gso_type;
+	u16 gso_segs;     /* segments it stands for; 0: not counted yet (DODGY) */
+	u32 gso_type;     /* SKB_GSO_* */
+};
+
+/* skb_shinfo(skb)->gso_type, Linux's values. */
+enum {
+	SKB_GSO_TCPV4 = 1 << 0,
+	SKB_GSO_DODGY = 1 << 2,     /* from an untrusted source (a TAP): validate first */
+	SKB_GSO_TCP_ECN = 1 << 3,   /* the first segment may carry CWR */
 };
 
 /* The list links shared by sk_buff and sk_buff_head. Queue helpers write a
@@ -124,7 +140,7 @@ struct sk_buff_head {
 };
 
 /* The per-stack cache of structs and data buffers. */
-#define SKB_CACHE_CLASSES 4
+#define SKB_CACHE_CLASSES 7
 struct skb_cache {
 	struct sk_buff *free_skbs;      /* singly linked through ->next */
 	u32 nfree_skbs;
@@ -137,6 +153,18 @@ struct skb_cache {
 static inline struct skb_shared_info *skb_shinfo(const struct sk_buff *skb)
 {
 	return (struct skb_shared_info *)(skb->head + skb->end);
+}
+
+static inline bool skb_is_gso(const struct sk_buff *skb)
+{
+	return skb_shinfo(skb)->gso_size != 0;
+}
+/* Forget that skb stands for several segments (the owner of its buffer only). */
+static inline void skb_gso_reset(struct sk_buff *skb)
+{
+	skb_shinfo(skb)->gso_size = 0;
+	skb_shinfo(skb)->gso_segs = 0;
+	skb_shinfo(skb)->gso_type = 0;
 }
 
 void skb_cache_init(struct skb_cache *c);

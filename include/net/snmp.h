@@ -25,6 +25,7 @@ struct netns_mib {
 #define __IP_ADD_STATS(net, field, val) ((net)->mib.ip[field] += (val))
 #define __ICMP_INC_STATS(net, field)    ((net)->mib.icmp[field]++)
 #define __TCP_INC_STATS(net, field)     ((net)->mib.tcp[field]++)
+#define __TCP_ADD_STATS(net, field, v)  ((net)->mib.tcp[field] += (v))
 #define __UDP_INC_STATS(net, field)     ((net)->mib.udp[field]++)
 #define __NET_INC_STATS(net, field)     ((net)->mib.linux_mib[field]++)
 #define __NET_ADD_STATS(net, field, v)  ((net)->mib.linux_mib[field] += (v))

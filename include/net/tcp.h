@@ -915,6 +915,12 @@ int __tcp_retransmit_skb(struct sock *sk, struct sk_buff *skb, int segs);
 /* Split a queued skb at len bytes of payload (the tail becomes a new skb
  * after it); packet counts follow when it was already sent. 0 or -ENOMEM. */
 int tcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len, unsigned int mss_now);
+/* Count skb's MSS-sized segments into tcp_gso_segs / tcp_gso_size. */
+void tcp_set_skb_tso_segs(struct sk_buff *skb, unsigned int mss_now);
+/* How many bytes tcp_sendmsg puts in one skb: mss_now, or a multiple of it
+ * up to what the route's device takes as one GSO packet (Linux's
+ * tcp_xmit_size_goal). */
+u32 tcp_xmit_size_goal(struct sock *sk, unsigned int mss_now);
 int tcp_mtu_to_mss(struct sock *sk, int pmtu);
 int tcp_mss_to_mtu(struct sock *sk, int mss);
 /* Tail loss probe (RFC 8985 7, net.ipv4.tcp_early_retrans 3 or 4): arm

@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "net/gso.h"
 #include "net/stack.h"
 #include "net/netdevice.h"
 #include "net/net_namespace.h"
@@ -31,7 +32,6 @@
 #include "net/core/dev.h"
 
 #define DEFAULT_TX_QUEUE_LEN 1000
-#define GSO_MAX_SIZE 65536
 /* Linux's max_netdevices: how many numbers an "eth%d" template may use. */
 #define DEV_ALLOC_MAX (8 * 4096)
 
@@ -794,6 +794,10 @@ int register_netdevice(struct net *net, struct net_device *dev)
 	ret = dev_index_reserve(net, dev);
 	if (ret)
 		goto err_uninit;
+	/* Software offloads may be toggled on every device (Linux adds
+	 * NETIF_F_SOFT_FEATURES to hw_features here). */
+	dev->hw_features |= NETIF_F_SOFT_FEATURES;
+	dev->features = netdev_fix_features(dev, dev->features);
 	/* Linux's linkwatch_init_dev: a device registered without carrier
 	 * gets its operstate now; one with carrier stays UNKNOWN. */
 	if (!netif_carrier_ok(dev))
@@ -900,13 +904,66 @@ int dev_change_name(struct net_device *dev, const char *newname)
 	return err;
 }
 
+/* ---- offload features --------------------------------------------------- */
+
+unsigned int netdev_fix_features(const struct net_device *dev, unsigned int features)
+{
+	(void)dev;
+	/* "Dropping TSO features since no SG feature" / "... no CSUM feature". */
+	if (!(features & NETIF_F_SG) || !(features & NETIF_F_CSUM_MASK))
+		features &= ~NETIF_F_TSO;
+	return features;
+}
+
+int netdev_set_features(struct net_device *dev, unsigned int mask, unsigned int wanted)
+{
+	unsigned int features;
+	int err;
+
+	if (mask & ~dev->hw_features & (dev->features ^ wanted))
+		return -EOPNOTSUPP;
+	features = (dev->features & ~mask) | (wanted & mask);
+	features = netdev_fix_features(dev, features);
+	if (features == dev->features)
+		return 0;
+	if (dev->netdev_ops && dev->netdev_ops->ndo_set_features) {
+		err = dev->netdev_ops->ndo_set_features(dev, features);
+		if (err)
+			return err;
+	}
+	dev->features = features;
+	return 0;
+}
+
 /* ---- transmit ------------------------------------------------------------- */
 
-netdev_tx_t dev_hard_start_xmit(struct sk_buff *skb, struct net_device *dev)
+/* Linux's xmit_one: the taps see exactly what the driver gets. */
+static netdev_tx_t xmit_one(struct sk_buff *skb, struct net_device *dev)
 {
 	if (!list_empty(&dev->stack->ptype_all))
 		dev_queue_xmit_nit(skb, dev);
 	return dev->netdev_ops->ndo_start_xmit(skb, dev);
+}
+
+netdev_tx_t dev_hard_start_xmit(struct sk_buff *first, struct net_device *dev,
+				struct sk_buff **rest)
+{
+	struct sk_buff *skb = first;
+	netdev_tx_t rc = NETDEV_TX_OK;
+
+	while (skb) {
+		struct sk_buff *next = skb->next;
+
+		skb->next = NULL;
+		rc = xmit_one(skb, dev);
+		if (unlikely(!dev_xmit_complete(rc))) {
+			skb->next = next;
+			break;
+		}
+		skb = next;
+	}
+	*rest = skb;
+	return rc;
 }
 
 static int dev_xmit_drop(struct sk_buff *skb, struct net_device *dev,
@@ -918,14 +975,25 @@ static int dev_xmit_drop(struct sk_buff *skb, struct net_device *dev,
 }
 
 /* A device without a queue (lo, veth) has nowhere to keep a packet its
- * driver refuses: Linux's "Virtual device %s asks to queue packet!". */
+ * driver refuses: Linux's "Virtual device %s asks to queue packet!". Each
+ * refused segment of a list is dropped the same way. */
 static int dev_xmit_noqueue(struct sk_buff *skb, struct net_device *dev)
 {
-	netdev_tx_t rc = dev_hard_start_xmit(skb, dev);
+	struct sk_buff *rest;
+	netdev_tx_t rc;
 
-	if (rc < NET_XMIT_MASK)
-		return (int)rc;
-	return dev_xmit_drop(skb, dev, SKB_DROP_REASON_DEV_READY, -ENETDOWN);
+	skb = validate_xmit_skb(skb, dev);
+	if (!skb)
+		return NET_XMIT_DROP;
+	rc = dev_hard_start_xmit(skb, dev, &rest);
+	while (rest) {
+		struct sk_buff *next = rest->next;
+
+		rest->next = NULL;
+		dev_xmit_drop(rest, dev, SKB_DROP_REASON_DEV_READY, 0);
+		rest = next;
+	}
+	return rc < NET_XMIT_MASK ? (int)rc : -ENETDOWN;
 }
 
 /*

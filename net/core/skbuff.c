@@ -64,15 +64,17 @@
 #define SKB_CACHE_MAX_FREE_SKBS 4096u
 
 /* Usable bytes (head to end) of each size class: a small control packet, an
- * Ethernet frame with NET_SKB_PAD of headroom, a jumbo frame, and a 64 KiB
- * GSO packet together with the headers pushed in front of it. */
+ * Ethernet frame with NET_SKB_PAD of headroom, then powers of two for GSO
+ * packets of a few segments (so that no buffer is charged more than twice
+ * what it holds: a receiver's window depends on it), a jumbo frame, and a
+ * 64 KiB GSO packet together with the headers pushed in front of it. */
 static const u32 skb_class_end[SKB_CACHE_CLASSES] = {
-	512, 2048, 16384, 65536 + 512,
+	512, 2048, 4096, 8192, 16384, 32768, 65536 + 512,
 };
 /* How many free buffers of each class the cache keeps (about 1-4 MiB per
  * class); the rest go back to the system. */
 static const u32 skb_class_max_free[SKB_CACHE_CLASSES] = {
-	2048, 1024, 256, 64,
+	2048, 1024, 512, 256, 256, 128, 64,
 };
 
 _Static_assert(sizeof(skb_class_end) / sizeof(skb_class_end[0]) == SKB_CACHE_CLASSES,

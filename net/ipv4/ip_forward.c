@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 
+#include "net/gso.h"
 #include "net/checksum.h"
 #include "net/dst.h"
 #include "net/icmp.h"
@@ -24,6 +25,10 @@
 static bool ip_exceeds_mtu(const struct sk_buff *skb, const struct ipv4_repr *iph, u32 mtu)
 {
 	if (skb->len <= mtu)
+		return false;
+	/* A GSO packet (from a veth peer or a TAP) is too big only if its
+	 * segments are: ip_finish_output_gso cuts it. */
+	if (skb_is_gso(skb) && skb_gso_validate_network_len(skb, mtu))
 		return false;
 	if (!(iph->frag_off & IP_DF))
 		return false;

@@ -19,6 +19,7 @@
 #include "net/arp.h"
 #include "net/checksum.h"
 #include "net/dst.h"
+#include "net/gso.h"
 #include "net/icmp.h"
 #include "net/inetdevice.h"
 #include "net/inet_sock.h"
@@ -167,9 +168,47 @@ static int ip_finish_output2(struct net *net, struct sock *sk, struct sk_buff *s
 	return -EINVAL;
 }
 
+/*
+ * Linux's ip_finish_output_gso: a GSO packet whose segments fit the MTU
+ * goes on whole (the device or validate_xmit_skb cuts it). One whose
+ * segments do not (a forwarded GSO packet meeting a smaller MTU) is cut
+ * here, and each segment then fits or is fragmented (or refused with DF,
+ * ICMP fragmentation needed) like any packet.
+ */
+static int ip_finish_output_gso(struct net *net, struct sock *sk, struct sk_buff *skb,
+				u32 mtu)
+{
+	struct sk_buff *segs;
+	int ret = 0, err;
+
+	if (skb_gso_validate_network_len(skb, mtu))
+		return ip_finish_output2(net, sk, skb);
+	segs = skb_gso_segment(skb, skb_dst(skb)->dev->features & NETIF_F_CSUM_MASK, &err);
+	if (!segs) {
+		__IP_INC_STATS(net, IPSTATS_MIB_OUTDISCARDS);
+		kfree_skb_reason(skb, SKB_DROP_REASON_SKB_GSO_SEG);
+		return -ENOMEM;
+	}
+	consume_skb(skb);
+	while (segs) {
+		struct sk_buff *nskb = segs->next;
+
+		segs->next = NULL;
+		err = segs->len > mtu ? ip_fragment(net, sk, segs, mtu, ip_finish_output2)
+				      : ip_finish_output2(net, sk, segs);
+		if (err && !ret)
+			ret = err;
+		segs = nskb;
+	}
+	return ret;
+}
+
 static int ip_finish_output(struct net *net, struct sock *sk, struct sk_buff *skb)
 {
 	u32 mtu = ip_skb_dst_mtu(skb);
+
+	if (skb_is_gso(skb))
+		return ip_finish_output_gso(net, sk, skb, mtu);
 
 	/* Too big: ip_fragment (ip_frag_output.c) cuts it, or refuses a DF
 	 * packet with ICMP fragmentation needed. */
@@ -260,12 +299,19 @@ static u8 ip_select_ttl(struct net *net, const struct ip_tx_params *p, u32 daddr
  * packets that may be fragmented need the per-destination generator.
  */
 static u16 ip_select_ident(struct net *net, struct sock *sk, u32 saddr, u32 daddr,
-			   u8 protocol, bool df)
+			   u8 protocol, bool df, u16 segs)
 {
 	if (sk && inet_sk(sk)->inet_daddr) {
 		struct inet_sock *inet = inet_sk(sk);
+		u16 id;
 
-		return sk->sk_type == SOCK_STREAM ? inet->inet_id++ : ++inet->inet_id;
+		if (sk->sk_type != SOCK_STREAM)
+			return ++inet->inet_id;
+		/* A GSO packet takes one ID per segment: the segmenter gives
+		 * them out in order (ip_select_ident_segs). */
+		id = inet->inet_id;
+		inet->inet_id = (u16)(inet->inet_id + segs);
+		return id;
 	}
 	if (df)
 		return 0;
@@ -288,7 +334,8 @@ static void ip_push_header(struct net *net, struct sock *sk, struct sk_buff *skb
 		.daddr = daddr,
 	};
 
-	iph.id = ip_select_ident(net, sk, saddr, daddr, protocol, df);
+	iph.id = ip_select_ident(net, sk, saddr, daddr, protocol, df,
+				 skb_is_gso(skb) ? TN_MAX(skb_shinfo(skb)->gso_segs, (u16)1) : 1);
 	skb_push(skb, IPV4_MIN_HLEN);
 	skb_reset_network_header(skb);
 	ipv4_emit(&iph, skb->data);
@@ -302,6 +349,12 @@ int ip_send_routed(struct net *net, struct sock *sk, struct sk_buff *skb, struct
 	u32 len = skb->len + IPV4_MIN_HLEN;
 	u32 mtu;
 	bool df;
+
+	/* The segments of a GSO packet (TCP's: skb->data is its header) are
+	 * what has to fit the path. */
+	if (skb_is_gso(skb) && skb->len >= 20)
+		len = TN_MIN(len, IPV4_MIN_HLEN + (u32)(skb->data[12] >> 4) * 4 +
+					  skb_shinfo(skb)->gso_size);
 
 	skb_dst_set(skb, &rt->dst);
 	if (!p)

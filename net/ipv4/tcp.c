@@ -2,7 +2,8 @@
  * TCP's socket side (Linux's net/ipv4/tcp.c and the stream helpers of
  * net/core/stream.c): what the socket calls do to a TCP connection.
  *
- *   send    tcp_sendmsg copies the user's bytes into mss-sized skbs at the
+ *   send    tcp_sendmsg copies the user's bytes into skbs of size_goal bytes
+ *           (the MSS, or up to a GSO packet: tcp_xmit_size_goal) at the
  *           tail of sk_write_queue and pushes them to tcp_output.c;
  *   recv    tcp_recvmsg copies from sk_receive_queue (in order, filled by
  *           tcp_input.c) and opens the window again (tcp_cleanup_rbuf);
@@ -312,7 +313,8 @@ static struct sk_buff *tcp_stream_alloc_skb(struct sock *sk, unsigned int size_g
 	return skb;
 }
 
-/* The unsent tail, if more can be appended to it. */
+/* The unsent tail, if more can be appended to it (and room is left in its
+ * buffer). */
 static struct sk_buff *tcp_append_target(struct sock *sk, unsigned int size_goal)
 {
 	struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
@@ -364,7 +366,7 @@ int tcp_sendmsg(struct sock *sk, const struct msghdr *msg, size_t size, int flag
 {
 	struct tcp_sock *tp = tcp_sk(sk);
 	s64 timeo = sock_sndtimeo(sk, flags & MSG_DONTWAIT);
-	unsigned int mss_now = 0;
+	unsigned int mss_now = 0, size_goal = 0;
 	size_t copied = 0;
 	int err = 0;
 
@@ -374,21 +376,26 @@ int tcp_sendmsg(struct sock *sk, const struct msghdr *msg, size_t size, int flag
 			goto do_error;
 	}
 	mss_now = tcp_current_mss(sk);
+	size_goal = tcp_xmit_size_goal(sk, mss_now);
 	err = -EPIPE;
 	if (sk->sk_err || (sk->sk_shutdown & SEND_SHUTDOWN))
 		goto do_error;
 	while (copied < size) {
-		struct sk_buff *skb = tcp_append_target(sk, mss_now);
+		struct sk_buff *skb = tcp_append_target(sk, size_goal);
 		int n;
 
 		if (!skb) {
 			if (!sk_stream_memory_free(sk))
 				goto wait_for_space;
-			skb = tcp_stream_alloc_skb(sk, mss_now);
+			/* Linear buffers only: as large as this call needs,
+			 * so a small write does not hold a GSO-sized one. */
+			skb = tcp_stream_alloc_skb(
+				sk, (unsigned int)TN_MIN((size_t)size_goal,
+							 TN_MAX((size_t)mss_now, size - copied)));
 			if (!skb)
 				goto wait_for_space;
 		}
-		n = tcp_copy_to_skb(sk, skb, msg, copied, size - copied, mss_now);
+		n = tcp_copy_to_skb(sk, skb, msg, copied, size - copied, size_goal);
 		if (n <= 0) {
 			err = n < 0 ? n : -EFAULT;
 			goto do_error;
@@ -398,7 +405,7 @@ int tcp_sendmsg(struct sock *sk, const struct msghdr *msg, size_t size, int flag
 			TCP_SKB_CB(skb)->eor = !!(flags & MSG_EOR);
 			break;
 		}
-		if (skb->len < mss_now)
+		if (skb->len < size_goal)
 			continue;
 		/* A full segment goes now; Nagle never holds one back. */
 		if (forced_push(tp))
@@ -412,6 +419,7 @@ wait_for_space:
 		if (err)
 			goto do_error;
 		mss_now = tcp_current_mss(sk);
+		size_goal = tcp_xmit_size_goal(sk, mss_now);
 	}
 	if (copied)
 		tcp_push(sk, flags, mss_now, tp->nonagle);

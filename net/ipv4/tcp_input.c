@@ -376,12 +376,14 @@ static bool tcp_in_quickack_mode(const struct sock *sk)
 }
 
 /* Estimate the peer's MSS from what arrives (Linux's tcp_measure_rcv_mss);
- * a short segment with PSH marks the ACK as "pushed". */
+ * a short segment with PSH marks the ACK as "pushed". A large packet from
+ * veth, lo or a TAP (GSO) says its segment size in gso_size, as a GRO
+ * packet does on Linux. */
 static void tcp_measure_rcv_mss(struct sock *sk, const struct sk_buff *skb)
 {
 	struct inet_connection_sock *icsk = inet_csk(sk);
 	const unsigned int lss = icsk->icsk_ack.last_seg_size;
-	unsigned int len = skb->len;
+	unsigned int len = skb_shinfo(skb)->gso_size ? skb_shinfo(skb)->gso_size : skb->len;
 
 	icsk->icsk_ack.last_seg_size = 0;
 	if (len >= icsk->icsk_ack.rcv_mss) {
@@ -1757,9 +1759,12 @@ void tcp_rcv_established(struct sock *sk, struct sk_buff *skb)
 	struct tcp_sock *tp = tcp_sk(sk);
 	int ret;
 
-	tp->segs_in++;
+	/* Linux's tcp_segs_in: a GSO packet counts as its segments. */
+	u32 segs = TN_MAX((u32)skb_shinfo(skb)->gso_segs, 1u);
+
+	tp->segs_in += segs;
 	if (TCP_SKB_CB(skb)->seq != TCP_SKB_CB(skb)->end_seq)
-		tp->data_segs_in++;
+		tp->data_segs_in += segs;
 	tp->rx_opt.saw_tstamp = 0;
 	if (tcp_rcv_established_fast(sk, skb))
 		return;

@@ -20,9 +20,15 @@
  *
  * What this file is not: ACK processing, RTT estimation, loss detection
  * and SACK scoreboard upkeep (tcp_input.c), the timers' decisions
- * (tcp_timer.c), copying user data into skbs (tcp.c). There is no TSO:
- * every skb is one segment of at most mss_cache bytes, no ECN, no TCP Fast
- * Open, no MD5, no pacing, no autocorking (docs/deviations.md).
+ * (tcp_timer.c), copying user data into skbs (tcp.c).
+ *
+ * TSO/GSO: on a route whose device has NETIF_F_GSO (veth, lo, a TAP) an
+ * skb holds up to tcp_xmit_size_goal bytes, tcp_skb_pcount(skb) segments
+ * of tcp_gso_size each, and goes to IP as one GSO packet; the device or the
+ * core's software GSO cuts it (net/core/gso.c). Everything that counts
+ * packets (cwnd, packets_out, the SACK scoreboard) counts segments. Not
+ * here: ECN, TCP Fast Open, MD5, pacing, autocorking, TSO deferral
+ * (tcp_tso_should_defer) (docs/deviations.md).
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -392,9 +398,11 @@ static u32 tcp_saddr(const struct sock *sk, const struct rtable *rt)
 }
 
 /* The TCP checksum (RFC 9293 3.1) over the pseudo-header. Left to the
- * device (CHECKSUM_PARTIAL) only on loopback, which trusts it on the way
- * in; every other device gets a complete sum, so a veth or TAP peer (and
- * tcpdump) sees a correct one. */
+ * device (CHECKSUM_PARTIAL, the field holding the pseudo-header sum) when
+ * it offloads checksums, and always for a GSO packet, whose segments get
+ * theirs where it is cut (Linux's __tcp_v4_send_check; the core finishes
+ * it for a device that cannot). Else computed here, so a peer without
+ * offloads (testdev, the packetdrill tun) sees a complete sum. */
 static void tcp_v4_send_check(struct sk_buff *skb, const struct net_device *dev, u32 saddr,
 			      u32 daddr)
 {
@@ -402,7 +410,7 @@ static void tcp_v4_send_check(struct sk_buff *skb, const struct net_device *dev,
 	u32 len = skb->len;
 
 	put_be16(th + 16, 0);
-	if ((dev->features & NETIF_F_HW_CSUM) && (dev->flags & IFF_LOOPBACK)) {
+	if ((dev->features & NETIF_F_CSUM_MASK) || skb_is_gso(skb)) {
 		skb->ip_summed = CHECKSUM_PARTIAL;
 		skb->csum_start = (u16)(th - skb->head);
 		skb->csum_offset = 16;
@@ -502,14 +510,16 @@ static void tcp_count_sent(struct sock *sk, const struct sk_buff *skb, unsigned 
 
 	if (tcb->tcp_flags & TCPHDR_ACK)
 		tcp_event_ack_sent(sk, tp->rcv_nxt);
+	u32 segs = tcp_skb_pcount(skb);
+
 	if (skb->len != hdr_len) {
 		tcp_event_data_sent(sk);
-		tp->data_segs_out++;
+		tp->data_segs_out += segs;
 		tp->bytes_sent += skb->len - hdr_len;
 	}
 	if (after(tcb->end_seq, tp->snd_nxt) || tcb->seq == tcb->end_seq)
-		__TCP_INC_STATS(sock_net(sk), TCP_MIB_OUTSEGS);
-	tp->segs_out++;
+		__TCP_ADD_STATS(sock_net(sk), TCP_MIB_OUTSEGS, segs);
+	tp->segs_out += segs;
 }
 
 static int __tcp_transmit_skb(struct sock *sk, struct sk_buff *oskb, int clone_it, u32 rcv_nxt)
@@ -540,6 +550,16 @@ static int __tcp_transmit_skb(struct sock *sk, struct sk_buff *oskb, int clone_i
 		hdr_len = TCP_HDR_LEN + tcp_syn_options(sk, tsval, &opts);
 	else
 		hdr_len = TCP_HDR_LEN + tcp_established_options(sk, tsval, &opts);
+	/* A multi-segment skb leaves as one GSO packet (Linux's
+	 * __tcp_transmit_skb); the buffer is private or shared only with
+	 * the write queue's original, as on Linux. */
+	if (tcp_skb_pcount(skb) > 1) {
+		skb_shinfo(skb)->gso_type = SKB_GSO_TCPV4;
+		skb_shinfo(skb)->gso_size = TCP_SKB_CB(skb)->tcp_gso_size;
+		skb_shinfo(skb)->gso_segs = (u16)tcp_skb_pcount(skb);
+	} else if (skb_is_gso(skb)) {
+		skb_gso_reset(skb);
+	}
 	skb_push(skb, hdr_len);
 	skb_reset_transport_header(skb);
 	skb_set_owner_w(skb, sk);
@@ -620,39 +640,141 @@ static void tcp_event_new_data_sent(struct sock *sk, struct sk_buff *skb)
 	__NET_ADD_STATS(sock_net(sk), LINUX_MIB_TCPORIGDATASENT, tcp_skb_pcount(skb));
 }
 
+/* How many MSS-sized segments skb is (Linux's tcp_set_skb_tso_segs). */
+void tcp_set_skb_tso_segs(struct sk_buff *skb, unsigned int mss_now)
+{
+	struct tcp_skb_cb *tcb = TCP_SKB_CB(skb);
+
+	if (skb->len <= mss_now) {
+		tcb->tcp_gso_segs = 1;
+		tcb->tcp_gso_size = 0;
+	} else {
+		tcb->tcp_gso_segs = (u16)((skb->len + mss_now - 1) / mss_now);
+		tcb->tcp_gso_size = (u16)mss_now;
+	}
+}
+
+/* Linux's tcp_init_tso_segs: count an skb not counted yet, or counted for
+ * another MSS. */
+static u32 tcp_init_tso_segs(struct sk_buff *skb, unsigned int mss_now)
+{
+	const struct tcp_skb_cb *tcb = TCP_SKB_CB(skb);
+
+	if (!tcb->tcp_gso_segs || (tcb->tcp_gso_segs > 1 && tcb->tcp_gso_size != mss_now))
+		tcp_set_skb_tso_segs(skb, mss_now);
+	return tcp_skb_pcount(skb);
+}
+
+/* A sent skb changed its segment count by -decr: the scoreboard counts
+ * segments (Linux's tcp_adjust_pcount). */
+static void tcp_adjust_pcount(struct sock *sk, const struct sk_buff *skb, int decr)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	u8 sacked = TCP_SKB_CB(skb)->sacked;
+
+	tp->packets_out -= (u32)decr;
+	if (sacked & TCPCB_SACKED_ACKED)
+		tp->sacked_out -= (u32)decr;
+	if (sacked & TCPCB_SACKED_RETRANS)
+		tp->retrans_out -= (u32)decr;
+	if (sacked & TCPCB_LOST)
+		tp->lost_out -= (u32)decr;
+}
+
+/* Exchange what describes the data buffers of a and b (buffer, data, its
+ * layout and memory charge); their control blocks stay. */
+static void tcp_skb_swap_buffers(struct sk_buff *a, struct sk_buff *b)
+{
+	struct sk_buff t;
+
+#define TCP_SWAP(f) do { t.f = a->f; a->f = b->f; b->f = t.f; } while (0)
+	TCP_SWAP(head);
+	TCP_SWAP(data);
+	TCP_SWAP(tail);
+	TCP_SWAP(end);
+	TCP_SWAP(len);
+	TCP_SWAP(truesize);
+	TCP_SWAP(size_class);
+	TCP_SWAP(cloned);
+	TCP_SWAP(mac_header);
+	TCP_SWAP(network_header);
+	TCP_SWAP(transport_header);
+#undef TCP_SWAP
+}
+
+/*
+ * An unshared skb holding less than half of its buffer (what is left of a
+ * GSO-sized buffer after cuts) moves into one its size: its clone is what
+ * the receiver of a veth or lo charges to its buffer (truesize), and a
+ * 64 KiB charge for a few segments would close the window.
+ */
+static void tcp_skb_compact(struct sock *sk, struct sk_buff *skb)
+{
+	struct sk_buff *n;
+
+	if (skb_cloned(skb) || (u64)skb->len * 2 + MAX_TCP_HEADER >= skb->end)
+		return;
+	n = alloc_skb(tcp_stack(sk), MAX_TCP_HEADER + skb->len);
+	if (!n || n->end >= skb->end) {
+		kfree_skb_reason(n, SKB_CONSUMED);
+		return;
+	}
+	skb_reserve(n, MAX_TCP_HEADER);
+	skb_put_data(n, skb->data, skb->len);
+	sk->sk_wmem_queued += (int)n->truesize - (int)skb->truesize;
+	tcp_skb_swap_buffers(skb, n);
+	consume_skb(n);
+}
+
+/*
+ * Cut skb after len bytes; the second part becomes a new skb after it
+ * (Linux's tcp_fragment / tso_fragment). Every buffer is linear, so one
+ * part is copied: the smaller one. When that is the first part (a GSO skb
+ * cut to what cwnd allows now), it goes into the new buffer and the two
+ * skbs exchange buffers, so skb stays the first part and the large buffer
+ * stays with the data still to send.
+ */
 int tcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len, unsigned int mss_now)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
 	struct tcp_skb_cb *tcb = TCP_SKB_CB(skb), *ncb;
-	bool sent = before(tcb->seq, tp->snd_nxt);
-	u32 nsize;
+	u32 old_factor = tcp_skb_pcount(skb);
+	u32 nsize, copy;
 	struct sk_buff *buff;
 
 	if (!len || len >= skb->len)
 		return -EINVAL;
 	nsize = skb->len - len;
-	buff = alloc_skb(tcp_stack(sk), MAX_TCP_HEADER + nsize);
+	copy = len < nsize ? len : nsize;
+	buff = alloc_skb(tcp_stack(sk), MAX_TCP_HEADER + copy);
 	if (!buff)
 		return -ENOMEM;
 	skb_reserve(buff, MAX_TCP_HEADER);
-	skb_put_data(buff, skb->data + len, nsize);
-	skb_trim(skb, len);
 	sk->sk_wmem_queued += (int)buff->truesize;
+	if (copy == len) {
+		skb_put_data(buff, skb->data, len);
+		skb_pull(skb, len);
+		tcp_skb_swap_buffers(skb, buff);
+		tcp_skb_compact(sk, buff);
+	} else {
+		skb_put_data(buff, skb->data + len, nsize);
+		skb_trim(skb, len);
+		tcp_skb_compact(sk, skb);
+	}
 	ncb = TCP_SKB_CB(buff);
 	*ncb = *tcb;
 	ncb->seq = tcb->seq + len;
 	tcb->end_seq = ncb->seq;
 	/* FIN and PSH belong to the last byte. */
 	tcb->tcp_flags &= (u8)~(TCPHDR_FIN | TCPHDR_PSH);
-	ncb->tcp_gso_segs = tcb->tcp_gso_segs = 0;
-	if (sent) {
-		tp->packets_out++;
-		if (tcb->sacked & TCPCB_LOST)
-			tp->lost_out++;
-		if (tcb->sacked & TCPCB_SACKED_RETRANS)
-			tp->retrans_out++;
-		if (tcb->sacked & TCPCB_SACKED_ACKED)
-			tp->sacked_out++;
+	tcp_set_skb_tso_segs(skb, mss_now);
+	tcp_set_skb_tso_segs(buff, mss_now);
+	/* Both halves were sent: the scoreboard counts their segments now. */
+	if (!before(tp->snd_nxt, ncb->end_seq)) {
+		int diff = (int)old_factor - (int)tcp_skb_pcount(skb) - (int)tcp_skb_pcount(buff);
+
+		if (diff)
+			tcp_adjust_pcount(sk, skb, diff);
 	}
 	__skb_insert(buff, skb, skb->next, &sk->sk_write_queue);
 	return 0;
@@ -877,11 +999,14 @@ void tcp_slow_start_after_idle_check(struct sock *sk)
 		tcp_cwnd_restart(sk, delta);
 }
 
-/* May the send head go now? 0: yes; else why not (for the caller). */
+/* May the send head go now? 0: yes; else why not (for the caller). A
+ * multi-segment skb is not held by Nagle: its split point keeps a partial
+ * last segment back instead (tcp_mss_split_point). */
 enum tcp_xmit_verdict { TCP_XMIT_OK, TCP_XMIT_CWND, TCP_XMIT_RWND, TCP_XMIT_NAGLE };
 
 static enum tcp_xmit_verdict tcp_xmit_allowed(struct sock *sk, const struct sk_buff *skb,
-					      unsigned int mss_now, int nonagle, int push_one)
+					      unsigned int mss_now, int nonagle, int push_one,
+					      u32 tso_segs)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
 
@@ -889,34 +1014,129 @@ static enum tcp_xmit_verdict tcp_xmit_allowed(struct sock *sk, const struct sk_b
 		return TCP_XMIT_CWND;
 	if (!tcp_snd_wnd_test(tp, skb, mss_now))
 		return TCP_XMIT_RWND;
-	if (!tcp_nagle_test(tp, skb, mss_now, tcp_skb_is_last(sk, skb) ? nonagle : TCP_NAGLE_PUSH))
+	if (tso_segs == 1 &&
+	    !tcp_nagle_test(tp, skb, mss_now, tcp_skb_is_last(sk, skb) ? nonagle : TCP_NAGLE_PUSH))
 		return TCP_XMIT_NAGLE;
 	return TCP_XMIT_OK;
 }
 
+/* Linux's tcp_nagle_check: a partial last segment waits (cork, or Nagle
+ * with a small segment unacknowledged). */
+static bool tcp_nagle_check(bool partial, const struct tcp_sock *tp, int nonagle)
+{
+	return partial && ((nonagle & TCP_NAGLE_CORK) ||
+			   (!nonagle && tp->packets_out && tcp_minshall_check(tp)));
+}
+
 /*
- * Send new segments from the send head while the congestion window, the
- * peer's window and Nagle allow (Linux's tcp_write_xmit). An skb larger
- * than the MSS (the MSS fell since it was queued) is cut at the MSS.
- * Returns true when nothing is in flight and data is still waiting: the
- * caller arms the persist timer (RFC 9293 3.8.6.1).
+ * How much of a multi-segment skb may go now (Linux's tcp_mss_split_point):
+ * max_segs segments, within the peer's window; at the tail of the queue a
+ * partial last segment stays behind if Nagle would hold it.
+ */
+static u32 tcp_mss_split_point(const struct sock *sk, const struct sk_buff *skb,
+			       unsigned int mss_now, u32 max_segs, int nonagle)
+{
+	const struct tcp_sock *tp = tcp_sk(sk);
+	u32 window = tcp_wnd_end(tp) - TCP_SKB_CB(skb)->seq;
+	u32 max_len = mss_now * max_segs, needed, partial;
+
+	if (max_len <= window && !tcp_skb_is_last(sk, skb))
+		return max_len;
+	needed = TN_MIN(skb->len, window);
+	if (max_len <= needed)
+		return max_len;
+	partial = needed % mss_now;
+	if (tcp_nagle_check(partial != 0, tp, nonagle))
+		return needed - partial;
+	return needed;
+}
+
+/* The largest GSO packet the route's device takes, 0 if it takes none
+ * (Linux's sk_can_gso after sk_setup_caps; see docs/deviations.md for a
+ * device without NETIF_F_GSO). */
+static u32 tcp_gso_max_size(struct sock *sk)
+{
+	struct rtable *rt = sk->sk_dst_cache ? tcp_sk_route(sk) : NULL;
+	const struct net_device *dev = rt ? rt->dst.dev : NULL;
+
+	if (!dev || !(dev->features & NETIF_F_GSO))
+		return 0;
+	return dev->gso_max_size;
+}
+
+/*
+ * Linux's tcp_tso_autosize: about a millisecond of data at the pacing rate
+ * Linux would compute (tcp_update_pacing_rate: cwnd * mss / srtt, doubled in
+ * slow start, 1.2x after), at least tcp_min_tso_segs (2), at most what the
+ * device takes.
+ */
+static u32 tcp_tso_segs(struct sock *sk, unsigned int mss_now)
+{
+	const struct tcp_sock *tp = tcp_sk(sk);
+	u32 gso_max = tcp_gso_max_size(sk);
+	u32 max_segs = gso_max > MAX_TCP_HEADER + mss_now ?
+			       (gso_max - 1 - MAX_TCP_HEADER) / mss_now : 1;
+	u64 rate, bytes;
+	u32 segs;
+
+	if (max_segs <= 1)
+		return 1;
+	if (!tp->srtt_us)
+		return max_segs;
+	rate = (u64)mss_now * TN_MAX(tp->snd_cwnd, tp->packets_out) * 1000000ull * 8 /
+	       (tp->srtt_us ? tp->srtt_us : 1);
+	rate = tp->snd_cwnd < tp->snd_ssthresh / 2 ? rate * 2 : rate * 12 / 10;
+	bytes = rate >> 10;            /* sk_pacing_shift 10: ~1 ms of data */
+	segs = (u32)TN_MIN(bytes / mss_now, (u64)max_segs);
+	return TN_MAX(segs, 2u);
+}
+
+u32 tcp_xmit_size_goal(struct sock *sk, unsigned int mss_now)
+{
+	u32 gso_max = tcp_gso_max_size(sk), goal, segs;
+
+	if (!gso_max || gso_max <= MAX_TCP_HEADER + mss_now)
+		return mss_now;
+	/* Linux's tcp_xmit_size_goal: what the device takes, bounded by half
+	 * the peer's largest window. */
+	goal = (u32)tcp_bound_to_half_wnd(tcp_sk(sk), (int)(gso_max - 1 - MAX_TCP_HEADER));
+	segs = TN_MIN(goal / mss_now, GSO_MAX_SEGS);
+	return TN_MAX(segs * mss_now, mss_now);
+}
+
+/*
+ * Send new data from the send head while the congestion window, the
+ * peer's window and Nagle allow (Linux's tcp_write_xmit). A multi-segment
+ * skb goes as one GSO packet of as many segments as cwnd, the window and
+ * tcp_tso_segs allow; the rest is cut off (tso_fragment) and waits. An
+ * skb larger than the MSS (the MSS fell since it was queued) on a device
+ * without GSO is cut at the MSS. Returns true when nothing is in flight
+ * and data is still waiting: the caller arms the persist timer (RFC 9293
+ * 3.8.6.1).
  */
 static bool tcp_write_xmit(struct sock *sk, unsigned int mss_now, int nonagle, int push_one)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
 	bool is_cwnd_limited = false;
+	u32 max_segs = tcp_tso_segs(sk, mss_now);
 	struct sk_buff *skb;
 	u32 sent_pkts = 0;
 
 	tcp_slow_start_after_idle_check(sk);
 	while ((skb = tcp_send_head(sk))) {
-		enum tcp_xmit_verdict v = tcp_xmit_allowed(sk, skb, mss_now, nonagle, push_one);
+		u32 tso_segs = tcp_init_tso_segs(skb, mss_now), limit = mss_now;
+		enum tcp_xmit_verdict v;
 
+		v = tcp_xmit_allowed(sk, skb, mss_now, nonagle, push_one, tso_segs);
 		if (v == TCP_XMIT_CWND)
 			is_cwnd_limited = true;
 		if (v != TCP_XMIT_OK)
 			break;
-		if (skb->len > mss_now && tcp_fragment(sk, skb, mss_now, mss_now))
+		if (tso_segs > 1 && max_segs > 1)
+			limit = tcp_mss_split_point(sk, skb, mss_now,
+						    TN_MIN(TN_MAX(tcp_cwnd_test(tp), 1u), max_segs),
+						    nonagle);
+		if (skb->len > limit && tcp_fragment(sk, skb, limit, mss_now))
 			break;
 		if (tcp_transmit_skb(sk, skb, 1))
 			break;

@@ -19,9 +19,9 @@
  * ssthresh after a loss. Everything runs under the stack lock, from
  * tcp_ack() and from the retransmit timer (the reordering timeout).
  *
- * Deviations: a SACK block that covers part of a multi-segment skb does not
- * split it (the skb is tagged only once fully covered); min_rtt is the
- * least sample ever, not Linux's 300 s windowed minimum.
+ * A SACK block that covers part of a multi-segment (GSO) skb cuts it at a
+ * segment boundary, as Linux's tcp_match_skb_to_sack. Deviation: min_rtt is
+ * the least sample ever, not Linux's 300 s windowed minimum.
  */
 #include "net/skbuff.h"
 #include "net/ipv4/tcp_input.h"
@@ -219,7 +219,40 @@ static u8 tcp_sacktag_one(struct sock *sk, struct tcp_sacktag_state *state, u8 s
 	return sacked;
 }
 
-/* Tag every sent skb that lies entirely inside [start, end). */
+/*
+ * A multi-segment skb partly inside the block [start, end): cut it at the
+ * segment boundary nearest the block's edge, so that the part inside can
+ * be tagged (Linux's tcp_match_skb_to_sack). True if skb now lies inside.
+ */
+static bool tcp_match_skb_to_sack(struct sock *sk, struct sk_buff *skb, u32 start, u32 end)
+{
+	const struct tcp_skb_cb *scb = TCP_SKB_CB(skb);
+	u32 mss = scb->tcp_gso_size, pkt_len;
+	bool in_sack = !after(start, scb->seq);
+
+	if (tcp_skb_pcount(skb) <= 1 || !mss)
+		return false;
+	if (!in_sack) {
+		pkt_len = TN_MAX(start - scb->seq, mss);
+	} else {
+		pkt_len = end - scb->seq;
+		if (pkt_len < mss)
+			return false;
+	}
+	if (pkt_len > mss) {
+		u32 new_len = pkt_len / mss * mss;
+
+		if (!in_sack && new_len < pkt_len)
+			new_len += mss;
+		pkt_len = new_len;
+	}
+	if (pkt_len >= skb->len || tcp_fragment(sk, skb, pkt_len, mss))
+		return false;
+	return in_sack;
+}
+
+/* Tag every sent skb that lies entirely inside [start, end), cutting a
+ * multi-segment skb at the block's edges first. */
 static void tcp_sacktag_block(struct sock *sk, struct tcp_sacktag_state *state, u32 start,
 			      u32 end, bool dup_sack)
 {
@@ -234,8 +267,9 @@ static void tcp_sacktag_block(struct sock *sk, struct tcp_sacktag_state *state, 
 			continue;
 		if (!before(scb->seq, end))
 			break;
-		if (before(scb->seq, start) || after(scb->end_seq, end))
-			continue;     /* partly covered: not split, see the file head */
+		if ((before(scb->seq, start) || after(scb->end_seq, end)) &&
+		    !tcp_match_skb_to_sack(sk, skb, start, end))
+			continue;     /* partly covered, and one segment */
 		scb->sacked = tcp_sacktag_one(sk, state, scb->sacked, skb, dup_sack);
 	}
 }

@@ -516,11 +516,14 @@ static int udp_mcast_deliver(struct net *net, struct sk_buff *skb, const struct 
 }
 
 /* RFC 768: a zero checksum means the sender computed none; lo marks its
- * frames CHECKSUM_UNNECESSARY. Anything else is summed with the
+ * frames CHECKSUM_UNNECESSARY, and one whose sum was left to the device
+ * (CHECKSUM_PARTIAL from a veth peer or a TAP's NEEDS_CSUM) never crossed
+ * a wire (Linux's skb_csum_unnecessary). Anything else is summed with the
  * pseudo-header and must come to zero. */
 static bool udp_csum_ok(struct sk_buff *skb, const struct udp_repr *uh, u32 saddr, u32 daddr)
 {
-	if (!uh->check || skb->ip_summed == CHECKSUM_UNNECESSARY)
+	if (!uh->check || skb->ip_summed == CHECKSUM_UNNECESSARY ||
+	    skb->ip_summed == CHECKSUM_PARTIAL)
 		return true;
 	if (csum_tcpudp_magic(saddr, daddr, uh->len, IPPROTO_UDP,
 			      csum_partial(skb->data, uh->len, 0)))

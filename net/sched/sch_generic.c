@@ -27,19 +27,10 @@
 #include <stdlib.h>
 
 #include "net/sch_generic.h"
+#include "net/gso.h"
 #include "net/netdevice.h"
 #include "net/net_namespace.h"
 #include "net/stack.h"
-
-/* Linux's dev_xmit_complete(): anything below NET_XMIT_MASK means the driver
- * consumed the skb (sent or dropped it); NETDEV_TX_BUSY means it did not. */
-#ifndef NET_XMIT_MASK
-#define NET_XMIT_MASK 0x0f
-#endif
-static bool dev_xmit_complete(int rc)
-{
-	return rc < NET_XMIT_MASK;
-}
 
 /* Linux's dev_tx_weight: net.core.dev_weight times dev_weight_tx_bias (1). */
 static int dev_tx_weight(const struct tn_stack *st)
@@ -173,18 +164,6 @@ void qdisc_destroy(struct Qdisc *q)
 
 /* ---- transmit ---------------------------------------------------------- */
 
-/* The driver could not take skb: keep it first in line and try again from
- * NET_TX. A driver that keeps answering BUSY keeps NET_TX busy, as on Linux
- * with a driver that does not stop its queue. */
-static void dev_requeue_skb(struct sk_buff *skb, struct Qdisc *q)
-{
-	__skb_queue_head(&q->gso_skb, skb);
-	qdisc_qstats_backlog_inc(q, skb);
-	q->qstats.qlen++;
-	q->qstats.requeues++;
-	__netif_schedule(q);
-}
-
 static struct sk_buff *dequeue_skb(struct Qdisc *q)
 {
 	struct sk_buff *skb = qdisc_dequeue_head(q, &q->gso_skb);
@@ -194,18 +173,49 @@ static struct sk_buff *dequeue_skb(struct Qdisc *q)
 	return q->ops->dequeue(q);
 }
 
-/* Hand skb to the driver. Returns true if the qdisc may go on. */
+/* The driver could not take skb (and the segments linked behind it): keep
+ * them first in line, in order, and try again from NET_TX. A driver that
+ * keeps answering BUSY keeps NET_TX busy, as on Linux with a driver that
+ * does not stop its queue. */
+static void dev_requeue_list(struct sk_buff *rest, struct Qdisc *q)
+{
+	struct sk_buff *prev = (struct sk_buff *)&q->gso_skb;
+
+	while (rest) {
+		struct sk_buff *next = rest->next;
+
+		__skb_insert(rest, prev, ((struct sk_buff_list *)prev)->next, &q->gso_skb);
+		qdisc_qstats_backlog_inc(q, rest);
+		q->qstats.qlen++;
+		prev = rest;
+		rest = next;
+	}
+	q->qstats.requeues++;
+	__netif_schedule(q);
+}
+
+/*
+ * Hand skb to the driver (Linux's sch_direct_xmit): a GSO packet the device
+ * cannot take is segmented here, after the qdisc has handled it as one
+ * packet (validate_xmit_skb). Returns true if the qdisc may go on.
+ */
 static bool sch_direct_xmit(struct sk_buff *skb, struct Qdisc *q)
 {
+	struct net_device *dev = qdisc_dev(q);
 	unsigned int len = skb->len;
-	int rc = dev_hard_start_xmit(skb, qdisc_dev(q));
+	u32 segs = skb_is_gso(skb) ? TN_MAX(skb_shinfo(skb)->gso_segs, (u16)1) : 1;
+	struct sk_buff *rest;
 
-	if (!dev_xmit_complete(rc)) {
-		dev_requeue_skb(skb, q);
+	skb = validate_xmit_skb(skb, dev);
+	if (!skb)
+		return true;
+	dev_hard_start_xmit(skb, dev, &rest);
+	if (rest) {
+		dev_requeue_list(rest, q);
 		return false;
 	}
 	q->bstats.bytes += len;
-	q->bstats.packets++;
+	q->bstats.packets += segs;
 	return true;
 }
 

@@ -1,6 +1,7 @@
 /*
  * ethtool(8): driver information (-i), ring sizes (-g, -G), driver
- * statistics (-S) and the link state (plain `ethtool DEV`), printed in
+ * statistics (-S), offload features (-k, -K) and the link state (plain
+ * `ethtool DEV`), printed in
  * ethtool 6.1's layout (netlink era, before the later realignment of
  * -g), through the core's checks in net/core/ethtool.c.
  *
@@ -153,8 +154,141 @@ static int ethtool_settings(struct tn_cmd_ctx *ctx, struct net_device *dev, FILE
 	return 0;
 }
 
+/* ---- features (-k, -K) --------------------------------------------------- */
+
+/* The netdev feature strings ethtool prints, Linux's names, and the group
+ * names (-k's top lines, -K's short forms) that stand for several. */
+static const struct {
+	const char *name;
+	unsigned int bit;
+} ethtool_leaf_features[] = {
+	{ "tx-checksum-ipv4", NETIF_F_IP_CSUM },
+	{ "tx-checksum-ip-generic", NETIF_F_HW_CSUM },
+	{ "tx-scatter-gather", NETIF_F_SG },
+	{ "tx-tcp-segmentation", NETIF_F_TSO },
+	{ "generic-segmentation-offload", NETIF_F_GSO },
+	{ "rx-checksumming", NETIF_F_RXCSUM },
+};
+
+static const struct {
+	const char *name, *short_name;
+	unsigned int mask;
+} ethtool_feature_groups[] = {
+	{ "rx-checksumming", "rx", NETIF_F_RXCSUM },
+	{ "tx-checksumming", "tx", NETIF_F_CSUM_MASK },
+	{ "scatter-gather", "sg", NETIF_F_SG },
+	{ "tcp-segmentation-offload", "tso", NETIF_F_TSO },
+	{ "generic-segmentation-offload", "gso", NETIF_F_GSO },
+};
+
+static void feature_line(FILE *out, const char *indent, const char *name,
+			 const struct net_device *dev, unsigned int bit)
+{
+	fprintf(out, "%s%s: %s%s\n", indent, name, (dev->features & bit) ? "on" : "off",
+		(dev->hw_features & bit) ? "" : " [fixed]");
+}
+
+/* -k: each group, on if any of its bits is, then its bits indented. */
+static int ethtool_show_features(struct net_device *dev, FILE *out)
+{
+	fprintf(out, "Features for %s:\n", dev->name);
+	for (unsigned int g = 0; g < ARRAY_SIZE(ethtool_feature_groups); g++) {
+		unsigned int mask = ethtool_feature_groups[g].mask;
+		bool single = !(mask & (mask - 1));
+
+		if (single && (mask == NETIF_F_RXCSUM || mask == NETIF_F_GSO)) {
+			feature_line(out, "", ethtool_feature_groups[g].name, dev, mask);
+			continue;
+		}
+		fprintf(out, "%s: %s\n", ethtool_feature_groups[g].name,
+			(dev->features & mask) ? "on" : "off");
+		for (unsigned int l = 0; l < ARRAY_SIZE(ethtool_leaf_features); l++)
+			if (ethtool_leaf_features[l].bit & mask)
+				feature_line(out, "\t", ethtool_leaf_features[l].name, dev,
+					     ethtool_leaf_features[l].bit);
+	}
+	return 0;
+}
+
+static bool feature_lookup(const char *name, unsigned int *mask)
+{
+	for (unsigned int g = 0; g < ARRAY_SIZE(ethtool_feature_groups); g++)
+		if (!strcmp(name, ethtool_feature_groups[g].name) ||
+		    !strcmp(name, ethtool_feature_groups[g].short_name)) {
+			*mask = ethtool_feature_groups[g].mask;
+			return true;
+		}
+	for (unsigned int l = 0; l < ARRAY_SIZE(ethtool_leaf_features); l++)
+		if (!strcmp(name, ethtool_leaf_features[l].name)) {
+			*mask = ethtool_leaf_features[l].bit;
+			return true;
+		}
+	return false;
+}
+
+/* What changed beyond the request (TSO going with checksumming), as
+ * ethtool's "Actual changes:" lists it. */
+static void feature_report_changes(FILE *out, const struct net_device *dev, unsigned int old,
+				   unsigned int mask)
+{
+	bool header = false;
+
+	for (unsigned int l = 0; l < ARRAY_SIZE(ethtool_leaf_features); l++) {
+		unsigned int bit = ethtool_leaf_features[l].bit;
+
+		if (!((old ^ dev->features) & bit) || (mask & bit))
+			continue;
+		if (!header)
+			fprintf(out, "Actual changes:\n");
+		header = true;
+		fprintf(out, "%s: %s [not requested]\n", ethtool_leaf_features[l].name,
+			(dev->features & bit) ? "on" : "off");
+	}
+}
+
+/* -K DEV NAME on|off ...: every name known, then one change. */
+static int ethtool_set_features(struct tn_cmd_ctx *ctx, struct net_device *dev, int argc,
+				char **argv, FILE *out)
+{
+	unsigned int mask = 0, wanted = 0, old = dev->features;
+	int err;
+
+	if (argc <= 0 || argc % 2)
+		goto bad_args;
+	for (; argc > 0; argc -= 2, argv += 2) {
+		unsigned int m;
+
+		if (!feature_lookup(argv[0], &m) || (strcmp(argv[1], "on") && strcmp(argv[1], "off")))
+			goto bad_args;
+		mask |= m;
+		if (!strcmp(argv[1], "on"))
+			wanted |= m;
+		else
+			wanted &= ~m;
+	}
+	/* A group changes only the bits that are not fixed; a request that
+	 * can change nothing at all is refused, as ethtool says. */
+	if (!(mask & dev->hw_features) && ((dev->features ^ wanted) & mask)) {
+		tn_cmd_err(ctx, "Could not change any device features");
+		return 1;
+	}
+	err = netdev_set_features(dev, mask & dev->hw_features, wanted);
+	if (err == -EOPNOTSUPP) {
+		tn_cmd_err(ctx, "Could not change any device features");
+		return 1;
+	}
+	if (err)
+		return ethtool_nl_err(ctx, err);
+	feature_report_changes(out, dev, old, mask);
+	return 0;
+bad_args:
+	tn_cmd_err(ctx, "ethtool: bad command line argument(s)\n"
+			"For more information run ethtool -h");
+	return 1;
+}
+
 enum ethtool_mode { ETHTOOL_SETTINGS, ETHTOOL_DRVINFO, ETHTOOL_RING, ETHTOOL_SET_RING,
-		    ETHTOOL_STATS };
+		    ETHTOOL_STATS, ETHTOOL_FEATURES, ETHTOOL_SET_FEATURES };
 
 static const struct {
 	const char *short_opt, *long_opt;
@@ -164,6 +298,9 @@ static const struct {
 	{ "-g", "--show-ring", ETHTOOL_RING },
 	{ "-G", "--set-ring", ETHTOOL_SET_RING },
 	{ "-S", "--statistics", ETHTOOL_STATS },
+	{ "-k", "--show-features", ETHTOOL_FEATURES },
+	{ "-K", "--features", ETHTOOL_SET_FEATURES },
+	{ "-K", "--offload", ETHTOOL_SET_FEATURES },
 };
 
 int do_ethtool(struct tn_cmd_ctx *ctx, int argc, char **argv, FILE *out)
@@ -183,7 +320,8 @@ int do_ethtool(struct tn_cmd_ctx *ctx, int argc, char **argv, FILE *out)
 		mode = ethtool_modes[m].mode;
 		i++;
 	}
-	if (i >= argc || (mode != ETHTOOL_SET_RING && i + 1 != argc))
+	if (i >= argc ||
+	    (mode != ETHTOOL_SET_RING && mode != ETHTOOL_SET_FEATURES && i + 1 != argc))
 		goto bad_args;
 	dev = tn_cmd_dev(ctx, argv[i]);
 	if (!dev) {
@@ -198,6 +336,9 @@ int do_ethtool(struct tn_cmd_ctx *ctx, int argc, char **argv, FILE *out)
 	case ETHTOOL_RING: return ethtool_show_ring(ctx, dev, out);
 	case ETHTOOL_SET_RING: return ethtool_set_ring(ctx, dev, argc - i - 1, argv + i + 1);
 	case ETHTOOL_STATS: return ethtool_stats(ctx, dev, out);
+	case ETHTOOL_FEATURES: return ethtool_show_features(dev, out);
+	case ETHTOOL_SET_FEATURES:
+		return ethtool_set_features(ctx, dev, argc - i - 1, argv + i + 1, out);
 	default: return ethtool_settings(ctx, dev, out);
 	}
 bad_args:
