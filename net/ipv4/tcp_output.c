@@ -1615,8 +1615,9 @@ bool tcp_schedule_loss_probe(struct sock *sk, bool advancing_rto)
 /*
  * The probe timer fired (RFC 8985 7.3, Linux's tcp_send_loss_probe): one
  * probe at a time, new data when the window allows, else the last segment
- * sent goes again (not counted as a retransmission in flight, as Linux's
- * __tcp_retransmit_skb). TcpExtTCPLossProbes; the RTO is re-armed from now.
+ * sent goes again (its last MSS, if it is a multi-segment skb; not counted
+ * as a retransmission in flight, as Linux's __tcp_retransmit_skb).
+ * TcpExtTCPLossProbes; the RTO is re-armed from now.
  */
 void tcp_send_loss_probe(struct sock *sk)
 {
@@ -1640,6 +1641,14 @@ void tcp_send_loss_probe(struct sock *sk)
 	if (!skb || skb == (struct sk_buff *)&sk->sk_write_queue) {
 		inet_csk(sk)->icsk_pending = 0;
 		return;
+	}
+	/* A multi-segment (GSO) skb: probe with its last MSS only, as Linux
+	 * cuts it with tcp_fragment before retransmitting. */
+	u32 pcount = tcp_skb_pcount(skb);
+	if (pcount > 1 && skb->len > (pcount - 1) * mss) {
+		if (tcp_fragment(sk, skb, (pcount - 1) * mss, mss))
+			goto rearm_timer;
+		skb = skb->next;
 	}
 	if (__tcp_retransmit_skb(sk, skb, 1))
 		goto rearm_timer;

@@ -85,6 +85,36 @@ static void tlp_probe_last_segment_then_dsack_no_loss(void **state)
 }
 
 /*
+ * The same ten segments as one GSO skb (GSO on the test device, which
+ * segments in software, so the wire is the same ten MSS segments): the
+ * probe is still only the last MSS, as Linux's tcp_send_loss_probe cuts a
+ * multi-segment skb with tcp_fragment before retransmitting it.
+ */
+static void tlp_probe_cuts_gso_skb_to_last_mss(void **state)
+{
+	struct rconn c;
+	(void)state;
+
+	rack_establish(&c);
+	c.w.eth0->features |= NETIF_F_GSO;
+	send_ten(&c, 0);
+	u32 skbs = skb_queue_len(&c.sk->sk_write_queue);
+	assert_true(skbs < 10);
+	assert_true(tcp_skb_pcount(skb_peek_tail(&c.sk->sk_write_queue)) > 1);
+	tn_test_run(c.w.st, 202);
+	rc_expect_data(&c, 9, AP);
+	rc_expect_silence(&c);
+	assert_int_equal(rc_ext(&c, LINUX_MIB_TCPLOSSPROBES), 1);
+	assert_int_equal(rc_tcp(&c, TCP_MIB_RETRANSSEGS), 1);
+	assert_int_equal(skb_queue_len(&c.sk->sk_write_queue), skbs + 1);
+	assert_int_equal(tcp_skb_pcount(skb_peek_tail(&c.sk->sk_write_queue)), 1);
+	assert_int_equal(rc_tp(&c)->packets_out, 10);
+	rc_ack(&c, S(&c, 10), NULL, 0, 0);
+	assert_int_equal(rc_tp(&c)->packets_out, 0);
+	rc_close(&c);
+}
+
+/*
  * RFC 8985 7.4.2: S9 was lost and the probe repaired it. The ACK of S10
  * covers the probe; the ACK of the next segment goes beyond it with no
  * D-SACK in between, so there was a loss: one reduction (CWR, then Open):
@@ -416,6 +446,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(tlp_probe_last_segment_then_dsack_no_loss),
+		cmocka_unit_test(tlp_probe_cuts_gso_skb_to_last_mss),
 		cmocka_unit_test(tlp_retransmission_repairs_tail_loss),
 		cmocka_unit_test(tlp_sends_new_data),
 		cmocka_unit_test(rack_reo_timeout_retransmits_before_three_dupacks),
