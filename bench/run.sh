@@ -6,7 +6,7 @@
 # veth pair), once pinned to one core (taskset -c 0) and once across two
 # cores; the table compares tuxnet with Linux's better figure.
 #
-#   bench/run.sh [--quick] [--big] [BUILD_DIR]      (BUILD_DIR: build-bench)
+#   bench/run.sh [--quick] [--big] [--cases=1,7,10] [BUILD_DIR]   (BUILD_DIR: build-bench)
 #
 # Each figure is the median of the runs, with min-max beside it. Nothing
 # here judges a figure: it is a program that prints them.
@@ -24,16 +24,19 @@
 # timeout(1) here) and count.
 set -u
 
-quick=0 big=0 build=build-bench
+quick=0 big=0 build=build-bench only=""
 for a in "$@"; do
 	case $a in
 	--quick) quick=1 ;;
 	--big) big=1 ;;
+	--cases=*) only=${a#--cases=} ;;
 	-h|--help) sed -n '2,20p' "$0"; exit 0 ;;
 	*) build=$a ;;
 	esac
 done
 here=$(cd "$(dirname "$0")" && pwd)
+# want N: case N is to run (all of them unless --cases=LIST, e.g. 1,7,10).
+want() { [ -z "$only" ] || [[ ",$only," == *",$1,"* ]]; }
 tn=$build/bench/bench-tuxnet
 libc=$build/bench/bench-libc
 tool=$build/tuxnet
@@ -178,6 +181,7 @@ cell() {   # "median (min-max)" from "m lo hi"
 }
 
 rows=()
+sizes="" objs="" per="" rate="" c10k_mem=() mruns=- eruns=-
 # row WORK UNIT BETTER(high|low) TN_STATS LINUX1_STATS LINUX2_STATS [NOTE]
 row() {
 	local work=$1 unit=$2 better=$3 t=$4 l1=$5 l2=$6 note=${7:-}
@@ -223,6 +227,7 @@ echo "== $runs runs per figure, ${secs}s per timed run; mode: $([ $quick = 1 ] &
 [ $linux = 1 ] || echo "== Linux side skipped: $linux_why" >&2
 
 # 1. Bulk throughput.
+if want 1; then
 for mtu in 1500 65535; do
 	for p in 1 4; do
 		T=$(tn_runs bulk_gbps $runs bulk -t "$bulk_secs" -P $p -m $mtu | stats)
@@ -239,21 +244,27 @@ for mtu in 1500 65535; do
 		fi
 	done
 done
+fi
 
 # 2. Request/response.
 # One set of runs gives both figures: the latency is 1/rate of the same runs.
+if want 2; then
 T=$(tn_runs rr_tps $runs rr -t "$secs" | stats)
 both rr_tps 1500 rr -t "$secs"
 row "TCP 1-byte request/response" "trans/s" high "$T" "$L1" "$L2"
 inv() { [ -n "$1" ] && set -- $1 && awk -v m="$1" -v a="$2" -v b="$3" 'BEGIN { print 1e6 / m, 1e6 / b, 1e6 / a }'; }
 row "  mean round-trip latency" "us" low "$(inv "$T")" "$(inv "$L1")" "$(inv "$L2")"
+fi
 
 # 3. Connect/request/response/close.
+if want 3; then
 T=$(tn_runs crr_cps $runs crr -t "$secs" -n $crr_cap | stats)
 both crr_cps 1500 crr -t "$secs" -n $crr_cap
 row "TCP connect/req/resp/close (CRR)" "conn/s" high "$T" "$L1" "$L2"
+fi
 
 # 4. Memory per idle ESTABLISHED socket.
+if want 4; then
 mruns=$([ $quick = 1 ] && echo 1 || echo 3)
 : > "$tmp/out"
 T=$(tn_runs idle_rss_per_sock $mruns idle -n $idle_n | stats)
@@ -267,8 +278,10 @@ per=$(awk '$1 == "RESULT" && $2 ~ /^kmem_.*_per_sock$/ { k = $2; sub(/^kmem_/, "
 echo "   tuxnet sizeof: ${sizes%, }" >&2
 [ -n "$objs" ] && echo "   Linux slab object sizes: ${objs%, }" >&2
 [ -n "$per" ] && echo "   Linux slab growth per socket (mean of runs): ${per%, }" >&2
+fi
 
 # 5. Most concurrent connections.
+if want 5; then
 if [ $big = 1 ]; then
 	T=$(tn_runs maxconn_conns 1 maxconn -t 300 | stats)
 	L1=""
@@ -277,8 +290,10 @@ if [ $big = 1 ]; then
 else
 	na_row "most concurrent connections" "--big only"
 fi
+fi
 
 # 6. connect() as the ephemeral range fills.
+if want 6; then
 eruns=$([ $quick = 1 ] && echo 1 || echo 3)
 erange=$([ "$ephem_n" = 0 ] && echo 28232 || echo "$ephem_n")
 : > "$tmp/out"
@@ -299,17 +314,21 @@ for pct in 0 50 90 99; do
 	L2=$([ -f "$tmp/ephem-l2" ] && result_of $k < "$tmp/ephem-l2" | stats)
 	row "connect(), $pct% of $erange ports used" "us" low "$T" "$L1" "$L2"
 done
+fi
 
 # 7. UDP.
+if want 7; then
 T=$(tn_runs udp_rx_pps $runs udp -t "$secs" | stats)
 both udp_rx_pps 1500 udp -t "$secs"
 row "UDP 64-byte datagrams received" "dgram/s" high "$T" "$L1" "$L2"
+fi
 
 # 8. epoll vs one thread per connection: 10,000 connections, one client
 # thread driving them all with epoll; the server is one level-triggered
 # epoll thread, or one blocking thread per connection (64 KiB stacks).
 # Transactions/s from the client; the server's peak resident growth per
 # connection from the same runs (printed under the table).
+if want 8; then
 c10k_mem=()
 for model in epoll threads; do
 	: > "$tmp/out"
@@ -323,8 +342,10 @@ for model in epoll threads; do
 	c10k_mem+=("$model: tuxnet $(cell "$mt"), Linux $(cell "$ml")")
 done
 echo "   case 8 peak RSS growth per connection (bytes): ${c10k_mem[*]}" >&2
+fi
 
 # 9. Virtual time: 60 s of iperf3 over a 100 ms RTT, 1 % loss link.
+if want 9; then
 vt=()
 for ((i = 0; i < runs; i++)); do
 	s0=$(date +%s%N)
@@ -336,6 +357,7 @@ rate=$(awk '/receiver/ { r = $(NF - 2) " " $(NF - 1) } END { print r }' "$tmp/vt
 vtnote="60 s (real time); netem $(modinfo sch_netem >/dev/null 2>&1 || echo 'is not in this kernel, so not run')"
 rows+=("virtual time: 60 s at 100 ms RTT, 1% loss|s (low)|$(cell "$T")|$vtnote|$(awk -v t="${T%% *}" 'BEGIN { if (t > 0) printf "%.4f", t / 60 }')")
 printf '  %-34s %-28s %s (tuxnet moved %s)\n' "virtual time, 60 s scenario" "$(cell "$T") s" "$vtnote" "$rate" >&2
+fi
 
 # 10. The TAP path: Debian's iperf3 against tuxnet's over a TAP device (tuxnet
 # run --realtime in namespace ns_tap, whose TAP's host side tap0 is there),
@@ -345,6 +367,7 @@ printf '  %-34s %-28s %s (tuxnet moved %s)\n' "virtual time, 60 s scenario" "$(c
 # ns_slh's 127.0.0.1), and the reverse goes through a slirp hostfwd
 # (127.0.0.1:5202 in ns_slh to 10.0.2.100:5201 in ns_slg). Unpinned: every
 # side may use both cores. Gbit/s received, from Linux's iperf3 -J.
+if want 10; then
 
 # "Gbit/s" of end.sum_received in iperf3 -J's output on stdin.
 gbps() {
@@ -493,6 +516,7 @@ else
 	done
 	[ $slirp = 1 ] || echo "   slirp4netns is not installed (scripts/deps.sh bench): no comparison" >&2
 fi
+fi
 
 # ---- the table -----------------------------------------------------------
 echo
@@ -503,11 +527,11 @@ for r in "${rows[@]}"; do
 	echo "| $a | $b | $c | $d | $e |"
 done
 echo
-echo "tuxnet sizeof (bytes): ${sizes%, }"
+[ -n "$sizes" ] && echo "tuxnet sizeof (bytes): ${sizes%, }"
 [ -n "$objs" ] && echo "Linux slab object sizes (bytes): ${objs%, }"
 [ -n "$per" ] && echo "Linux slab growth per idle socket (bytes): ${per%, }"
 [ -n "$rate" ] && echo "Virtual-time scenario: tuxnet's iperf3 receiver line ends in $rate"
-echo "Case 8, peak resident growth per connection, bytes (tuxnet: the whole stack, both ends;" \
+[ ${#c10k_mem[@]} -gt 0 ] && echo "Case 8, peak resident growth per connection, bytes (tuxnet: the whole stack, both ends;" \
 	"Linux: the server process's user memory only): ${c10k_mem[*]}"
 echo "Runs: $runs per figure (memory $mruns, ephemeral $eruns, 10,000 connections $c10k_runs, TAP $tap_runs); total $(( $(date +%s) - start )) s."
 if [ -s "$tmp/log" ]; then

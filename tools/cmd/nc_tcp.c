@@ -160,7 +160,8 @@ static void nct_write(struct nct_job *nj)
 			nct_finish(nj, 1);
 			return;
 		}
-		tn_digest_update(&nj->sent, nj->buf, (size_t)w);
+		if (nj->o.digest)
+			tn_digest_update(&nj->sent, nj->buf, (size_t)w);
 		if (gen)
 			nj->gen_off += (u64)w;
 		else
@@ -178,8 +179,9 @@ static bool nct_read(struct nct_job *nj)
 			return false;
 		if (n <= 0)
 			return true;
-		tn_digest_update(&nj->rcvd, nj->buf, (size_t)n);
-		if (!nj->o.digest)
+		if (nj->o.digest)
+			tn_digest_update(&nj->rcvd, nj->buf, (size_t)n);
+		else
 			fwrite(nj->buf, 1, (size_t)n, nj->out);
 		del_timer(&nj->idle_timer);
 		nct_arm(nj, &nj->idle_timer, nj->o.wait_ms);
