@@ -344,6 +344,8 @@ struct tcp_net {
 	int sysctl_tcp_autocorking;            /* 1 */
 	int sysctl_tcp_early_retrans;          /* 3 */
 	int sysctl_tcp_frto;                   /* 2 */
+	int sysctl_tcp_tso_win_divisor;        /* 3 */
+	int sysctl_tcp_min_tso_segs;           /* 2 */
 	int sysctl_tcp_recovery;               /* 1: TCP_RACK_LOSS_DETECTION */
 	int sysctl_tcp_no_metrics_save;        /* 0 */
 	int sysctl_tcp_ecn;                    /* 2 */

@@ -933,6 +933,8 @@ static const struct ctl_table tcp_sysctl_table[] = {
 	TENTRY("tcp_autocorking", sysctl_tcp_autocorking, proc_dointvec_minmax, 0, 1),
 	TENTRY("tcp_early_retrans", sysctl_tcp_early_retrans, proc_dointvec_minmax, 0, 4),
 	TENTRY("tcp_frto", sysctl_tcp_frto, proc_dointvec, 0, 0),
+	TENTRY("tcp_tso_win_divisor", sysctl_tcp_tso_win_divisor, proc_dointvec_minmax, 0, 255),
+	TENTRY("tcp_min_tso_segs", sysctl_tcp_min_tso_segs, proc_dointvec_minmax, 1, 255),
 	TENTRY("tcp_recovery", sysctl_tcp_recovery, proc_dointvec, 0, 0),
 	TENTRY("tcp_no_metrics_save", sysctl_tcp_no_metrics_save, proc_dointvec, 0, 0),
 	TENTRY("tcp_ecn", sysctl_tcp_ecn, proc_dointvec_minmax, 0, 2),
@@ -981,6 +983,8 @@ static void tcp_net_defaults(struct tcp_net *t)
 	t->sysctl_tcp_autocorking = 1;
 	t->sysctl_tcp_early_retrans = 3;
 	t->sysctl_tcp_frto = 2;
+	t->sysctl_tcp_tso_win_divisor = 3;
+	t->sysctl_tcp_min_tso_segs = 2;
 	t->sysctl_tcp_recovery = TCP_RACK_LOSS_DETECTION;
 	t->sysctl_tcp_no_metrics_save = 0;
 	t->sysctl_tcp_ecn = 2;

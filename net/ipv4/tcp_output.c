@@ -1067,7 +1067,7 @@ static u32 tcp_gso_max_size(struct sock *sk)
 /*
  * Linux's tcp_tso_autosize: about a millisecond of data at the pacing rate
  * Linux would compute (tcp_update_pacing_rate: cwnd * mss / srtt, doubled in
- * slow start, 1.2x after), at least tcp_min_tso_segs (2), at most what the
+ * slow start, 1.2x after), at least net.ipv4.tcp_min_tso_segs (2), at most what the
  * device takes.
  */
 static u32 tcp_tso_segs(struct sock *sk, unsigned int mss_now)
@@ -1088,7 +1088,7 @@ static u32 tcp_tso_segs(struct sock *sk, unsigned int mss_now)
 	rate = tp->snd_cwnd < tp->snd_ssthresh / 2 ? rate * 2 : rate * 12 / 10;
 	bytes = rate >> 10;            /* sk_pacing_shift 10: ~1 ms of data */
 	segs = (u32)TN_MIN(bytes / mss_now, (u64)max_segs);
-	return TN_MAX(segs, 2u);
+	return TN_MAX(segs, TN_MIN((u32)tcp_net(sk)->sysctl_tcp_min_tso_segs, max_segs));
 }
 
 u32 tcp_xmit_size_goal(struct sock *sk, unsigned int mss_now)
@@ -1102,6 +1102,69 @@ u32 tcp_xmit_size_goal(struct sock *sk, unsigned int mss_now)
 	goal = (u32)tcp_bound_to_half_wnd(tcp_sk(sk), (int)(gso_max - 1 - MAX_TCP_HEADER));
 	segs = TN_MIN(goal / mss_now, GSO_MAX_SEGS);
 	return TN_MAX(segs * mss_now, mss_now);
+}
+
+/*
+ * Linux's tcp_tso_should_defer: a multi-segment skb of which the windows
+ * allow only part may wait for the next ACK to open them further, so that
+ * it goes as one larger GSO packet, if an ACK is due soon: not in
+ * recovery, only within 1 ms of the last transmission, not when a full
+ * TSO packet or a third of the window (net.ipv4.tcp_tso_win_divisor)
+ * could go now, not when the oldest packet in flight was sent long enough
+ * ago that its ACK is more than min(srtt/2, 1 ms) away, and not for a skb
+ * that will get no more data (FIN, MSG_EOR) unless a window limits it.
+ */
+static bool tcp_tso_should_defer(struct sock *sk, struct sk_buff *skb, bool *is_cwnd_limited,
+				 u32 max_segs)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	u32 in_flight = tcp_packets_in_flight(tp);
+	u32 send_win, cong_win, limit;
+	u64 now = tn_now(sock_net(sk)->stack), srtt_ns, expected_ack, threshold;
+	struct sk_buff *head, *last_sent;
+	int win_divisor = tcp_net(sk)->sysctl_tcp_tso_win_divisor;
+
+	if (inet_csk(sk)->icsk_ca_state >= TCP_CA_Recovery || tp->snd_cwnd <= in_flight)
+		return false;
+	head = tcp_rtx_queue_head(sk);
+	if (!head)
+		return false;
+	/* tcp_wstamp_ns: the last data sent is the skb before the send head. */
+	last_sent = skb->prev;
+	if (last_sent == (struct sk_buff *)&sk->sk_write_queue ||
+	    now > TCP_SKB_CB(last_sent)->tx_stamp + 1000000ull)
+		return false;
+	send_win = tcp_wnd_end(tp) - TCP_SKB_CB(skb)->seq;
+	cong_win = (tp->snd_cwnd - in_flight) * tp->mss_cache;
+	limit = TN_MIN(send_win, cong_win);
+	if (limit >= max_segs * tp->mss_cache)
+		return false;
+	if (!tcp_skb_is_last(sk, skb) && limit >= skb->len)
+		return false;
+	if (win_divisor) {
+		u32 chunk = TN_MIN(tp->snd_wnd, tp->snd_cwnd * tp->mss_cache) / (u32)win_divisor;
+
+		if (limit >= chunk)
+			return false;
+	} else if (limit > 3 * tp->mss_cache) {   /* tcp_max_tso_deferred_mss */
+		return false;
+	}
+	srtt_ns = (u64)tp->srtt_us * (1000 / 8);
+	expected_ack = TCP_SKB_CB(head)->tx_stamp + srtt_ns;
+	threshold = TN_MIN(srtt_ns >> 1, (u64)1000000ull);
+	if ((s64)(expected_ack - now - threshold) > 0)
+		return false;
+	if (cong_win < send_win) {
+		if (cong_win <= skb->len) {
+			*is_cwnd_limited = true;
+			return true;
+		}
+	} else if (send_win <= skb->len) {
+		return true;
+	}
+	if ((TCP_SKB_CB(skb)->tcp_flags & TCPHDR_FIN) || TCP_SKB_CB(skb)->eor)
+		return false;
+	return true;
 }
 
 /*
@@ -1131,6 +1194,9 @@ static bool tcp_write_xmit(struct sock *sk, unsigned int mss_now, int nonagle, i
 		if (v == TCP_XMIT_CWND)
 			is_cwnd_limited = true;
 		if (v != TCP_XMIT_OK)
+			break;
+		if (tso_segs > 1 && !push_one &&
+		    tcp_tso_should_defer(sk, skb, &is_cwnd_limited, max_segs))
 			break;
 		if (tso_segs > 1 && max_segs > 1)
 			limit = tcp_mss_split_point(sk, skb, mss_now,
