@@ -201,9 +201,27 @@ static int seconds(struct cur *c, s64 *usecs)
 	ws(c);
 	if (!isdigit((unsigned char)*c->p) && *c->p != '.')
 		return fail(c, "expected a time at '%.20s'", c->p);
-	d = strtod(c->p, &end);
+	/* digits[.digits], never eating the dot of a "..." that follows */
+	end = (char *)c->p;
+	while (isdigit((unsigned char)*end))
+		end++;
+	if (end[0] == '.' && end[1] != '.') {
+		end++;
+		while (isdigit((unsigned char)*end))
+			end++;
+	}
 	if (end == c->p)
 		return fail(c, "bad time at '%.20s'", c->p);
+	{
+		char tmp[32];
+		size_t n = (size_t)(end - c->p);
+
+		if (n >= sizeof(tmp))
+			return fail(c, "bad time at '%.20s'", c->p);
+		memcpy(tmp, c->p, n);
+		tmp[n] = '\0';
+		d = strtod(tmp, NULL);
+	}
 	c->p = end;
 	*usecs = (s64)(d * 1e6 + (d >= 0 ? 0.5 : -0.5));
 	return 0;

@@ -748,7 +748,8 @@ static void *sys_main(void *arg)
 		ev = t->event;
 		t->state = SYS_RUNNING;
 		pthread_cond_broadcast(&t->cond);
-		if (pd_syscall_run(r, ev)) {
+		/* as packetdrill's invoke_system_call: on time, on this thread */
+		if (pd_wait_for_event(r, ev) && pd_syscall_run(r, ev)) {
 			s64 end = pd_now(r);
 
 			if (pd_verify_time(r, ev->ttype, ev->end, 0, end, "system call return", &err))

@@ -774,7 +774,7 @@ static const char *describe(const struct pd_event *ev)
 
 /* Sleep until the event's time (packetdrill's wait_for_event), then check
  * that it is on time. */
-static bool wait_for_event(struct pd_run *r, struct pd_event *ev)
+bool pd_wait_for_event(struct pd_run *r, struct pd_event *ev)
 {
 	s64 at = r->live_start + ev->t;
 	char *err = NULL;
@@ -805,15 +805,15 @@ static bool run_event(struct pd_run *r, struct pd_event *ev)
 	case PD_EV_PACKET:
 		if (ev->pkt.outbound)
 			return do_outbound(r, ev);
-		return wait_for_event(r, ev) && do_inbound(r, ev);
+		return pd_wait_for_event(r, ev) && do_inbound(r, ev);
 	case PD_EV_SYSCALL:
 		if (ev->blocking)
 			return pd_sys_enqueue(r, ev);
 		if (!pd_sys_await_idle(r))
 			return pd_errorf(r, ev->line, "a blocking system call is still in progress");
-		return wait_for_event(r, ev) && pd_syscall_run(r, ev);
+		return pd_wait_for_event(r, ev) && pd_syscall_run(r, ev);
 	case PD_EV_SHELL:
-		if (ev->ttype != PD_TIME_ANY && !wait_for_event(r, ev))
+		if (ev->ttype != PD_TIME_ANY && !pd_wait_for_event(r, ev))
 			return false;
 		fprintf(stderr, "pdrun: line %d: shell command skipped (it would run on the host, "
 			"not on tuxnet): %.60s\n", ev->line, ev->name);
@@ -880,9 +880,39 @@ static int load_shim(const char *path, const char *flags, void **handle,
 	return 0;
 }
 
+/* The TCP sysctls of the selftests' and packetdrill's defaults.sh that
+ * tuxnet has, given to the shim as --so_flags sysctl=... when a script
+ * runs `./defaults.sh` (the shell command itself would change the host). */
+static const char *const pd_defaults_sh[] = {
+	"net.ipv4.tcp_rmem=4096 540000 15728640",
+	"net.ipv4.tcp_wmem=4096 262144 4194304",
+	"net.ipv4.tcp_timestamps=1",
+	"net.ipv4.tcp_syn_retries=5",
+	"net.ipv4.tcp_synack_retries=5",
+	"net.ipv4.tcp_frto=2",
+	"net.ipv4.tcp_sack=1",
+	"net.ipv4.tcp_dsack=1",
+	"net.ipv4.tcp_reordering=3",
+	"net.ipv4.tcp_congestion_control=cubic",
+	"net.ipv4.tcp_slow_start_after_idle=0",
+	"net.ipv4.tcp_early_retrans=4",
+	"net.ipv4.tcp_recovery=1",
+	"net.ipv4.tcp_ecn=0",
+	"net.ipv4.tcp_syncookies=1",
+};
+
+static bool uses_defaults_sh(const struct pd_script *s)
+{
+	for (const struct pd_event *ev = s->events; ev; ev = ev->next)
+		if (ev->type == PD_EV_SHELL && strstr(ev->name, "defaults.sh"))
+			return true;
+	return false;
+}
+
 struct options {
 	const char *so;
 	bool verbose;
+	bool no_defaults;     /* --no-defaults-sh */
 	long tolerance;
 };
 
@@ -892,7 +922,7 @@ static int run_script(const struct options *o, const char *path)
 	struct pd_script script;
 	struct packetdrill_interface ifc;
 	struct pd_run r;
-	char *err = NULL, flags[128];
+	char *err = NULL, flags[1024];
 	void *handle = NULL;
 	s64 now;
 	int ret;
@@ -912,6 +942,12 @@ static int run_script(const struct options *o, const char *path)
 		script.tolerance_usecs = o->tolerance;
 	snprintf(flags, sizeof(flags), "ip=" PD_LOCAL_IP ",peer=" PD_REMOTE_IP ",mtu=%d",
 		 script.mtu ? script.mtu : 1500);
+	if (!o->no_defaults && uses_defaults_sh(&script))
+		for (size_t i = 0; i < sizeof(pd_defaults_sh) / sizeof(pd_defaults_sh[0]); i++) {
+			size_t n = strlen(flags);
+
+			snprintf(flags + n, sizeof(flags) - n, ",sysctl=%s", pd_defaults_sh[i]);
+		}
 	if (load_shim(o->so, flags, &handle, &ifc) < 0) {
 		if (handle)
 			dlclose(handle);
@@ -966,7 +1002,8 @@ static int run_script(const struct options *o, const char *path)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: pdrun [--so PATH] [--verbose] [--tolerance_usecs N] script.pkt...\n");
+	fprintf(stderr, "usage: pdrun [--so PATH] [--verbose] [--no-defaults-sh] [--tolerance_usecs N] "
+		"script.pkt...\n");
 	exit(2);
 }
 
@@ -979,6 +1016,8 @@ int main(int argc, char **argv)
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "--so") && i + 1 < argc)
 			o.so = argv[++i];
+		else if (!strcmp(argv[i], "--no-defaults-sh"))
+			o.no_defaults = true;
 		else if (!strcmp(argv[i], "--verbose") || !strcmp(argv[i], "-v"))
 			o.verbose = true;
 		else if (!strncmp(argv[i], "--tolerance_usecs=", 18))

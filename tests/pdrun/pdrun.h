@@ -154,6 +154,7 @@ int pd_verify_time(struct pd_run *r, enum pd_time_type tt, s64 script_t, s64 scr
 		   s64 live_t, const char *what, char **err);
 int pd_to_live_fd(struct pd_run *r, int script_fd, int *live);
 void pd_add_fd(struct pd_run *r, int script_fd, int live_fd);
+bool pd_wait_for_event(struct pd_run *r, struct pd_event *ev);
 void pd_forget_fd(struct pd_run *r, int script_fd);
 bool pd_errorf(struct pd_run *r, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
