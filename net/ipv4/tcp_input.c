@@ -861,11 +861,15 @@ static void tcp_ofo_queue(struct sock *sk)
 	while ((skb = skb_peek(&tp->out_of_order_queue)) != NULL) {
 		if (after(TCP_SKB_CB(skb)->seq, tp->rcv_nxt))
 			break;
+		/* The duplicate part of a queued segment is what lies below
+		 * rcv_nxt, up to its own end: Linux's tcp_ofo_queue() since
+		 * the fix for non-contiguous ranges (2025), which reports
+		 * 1001:3001, not 1001:rcv_nxt, when 4001:5001 was queued too. */
 		if (before(TCP_SKB_CB(skb)->seq, dsack_high)) {
 			u32 dsack = dsack_high;
 
 			if (before(TCP_SKB_CB(skb)->end_seq, dsack_high))
-				dsack_high = TCP_SKB_CB(skb)->end_seq;
+				dsack = TCP_SKB_CB(skb)->end_seq;
 			tcp_dsack_extend(sk, TCP_SKB_CB(skb)->seq, dsack);
 		}
 		__skb_unlink(skb, &tp->out_of_order_queue);

@@ -1304,7 +1304,10 @@ void tcp_send_delayed_ack(struct sock *sk)
 	struct inet_connection_sock *icsk = inet_csk(sk);
 	const struct tcp_sock *tp = tcp_sk(sk);
 	u64 now = jiffies(tcp_stack(sk));
-	u32 ato = icsk->icsk_ack.ato ? icsk->icsk_ack.ato : TCP_ATO_MIN;
+	/* As Linux's: ato is 0 until the first data segment
+	 * (tcp_event_data_recv), so a FIN or a window probe on a
+	 * connection that never received data is ACKed at the next tick. */
+	u32 ato = icsk->icsk_ack.ato;
 	u64 timeout;
 
 	if (ato > TCP_DELACK_MIN) {

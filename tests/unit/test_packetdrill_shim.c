@@ -626,6 +626,13 @@ static void test_bad_flags_fail_every_call(void **state)
 	bad.free(NULL);
 	init("color=blue", &bad);
 	assert_null(bad.userdata);
+	/* sysctl=KEY=VALUE: an unknown key fails the init; a known one is
+	 * written (the stack comes up). */
+	init("sysctl=net.ipv4.tcp_no_such_thing=1", &bad);
+	assert_null(bad.userdata);
+	init("sysctl=net.ipv4.tcp_rmem=4096 540000 15728640,sysctl=net.ipv4.tcp_sack=1", &bad);
+	assert_non_null(bad.userdata);
+	bad.free(bad.userdata);
 }
 
 /* The clock: a microsecond per reading; usleep moves it exactly. */

@@ -77,6 +77,10 @@ struct pd_config {
 	int prefixlen;    /* netmask= or prefix= (16: packetdrill's 255.255.0.0) */
 	unsigned int mtu; /* mtu= (1500) */
 	u64 seed;         /* seed= (a fixed default, so runs replay) */
+	/* sysctl=KEY=VALUE, any number: written once the stack is up, as
+	 * the shell commands of a script (`sysctl -q ...`) would on Linux */
+	char **sysctls;
+	int nsysctls;
 };
 
 /* Host descriptor -> tuxnet descriptor (-1: not ours). */
@@ -670,6 +674,18 @@ static int config_set(struct pd_config *c, const char *key, const char *v)
 		c->mtu = (unsigned int)n;
 		return 0;
 	}
+	if (!strcmp(key, "sysctl")) {
+		char **t;
+
+		if (!strchr(v, '=') || strchr(v, '\''))
+			return -1;
+		t = realloc(c->sysctls, sizeof(*t) * (size_t)(c->nsysctls + 1));
+		if (!t)
+			return -1;
+		c->sysctls = t;
+		t[c->nsysctls] = strdup(v);
+		return t[c->nsysctls++] ? 0 : -1;
+	}
 	if (!strcmp(key, "seed")) {
 		if (parse_ulong(v, ~0ul, &n) < 0)
 			return -1;
@@ -738,6 +754,23 @@ static int configure_addresses(struct pd_shim *s)
 	return tn_command(s->st, script, stderr) ? -1 : 0;
 }
 
+/* Each sysctl=KEY=VALUE as `sysctl -q -w 'KEY=VALUE'`; an unknown key or
+ * a refused value fails the init, as a bad flag does. */
+static int apply_sysctls(struct pd_shim *s)
+{
+	for (int i = 0; i < s->cfg.nsysctls; i++) {
+		char cmd[512];
+
+		snprintf(cmd, sizeof(cmd), "sysctl -q -w '%s'", s->cfg.sysctls[i]);
+		if (tn_command(s->st, cmd, stderr)) {
+			fprintf(stderr, "tuxnet-packetdrill: --so_flags sysctl=%s refused\n",
+				s->cfg.sysctls[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int stack_build(struct pd_shim *s)
 {
 	struct tn_stack_config cfg = { .virtual_time = 1, .seed = s->cfg.seed };
@@ -754,7 +787,7 @@ static int stack_build(struct pd_shim *s)
 		fprintf(stderr, "tuxnet-packetdrill: cannot create " PD_DEVICE "\n");
 		return -1;
 	}
-	return configure_addresses(s);
+	return configure_addresses(s) < 0 ? -1 : apply_sysctls(s);
 }
 
 static void pd_free(void *userdata)
@@ -780,6 +813,9 @@ static void pd_free(void *userdata)
 		if (s->fds.tn_fd[i] >= 0)
 			close((int)i);
 	free(s->fds.tn_fd);
+	for (int i = 0; i < s->cfg.nsysctls; i++)
+		free(s->cfg.sysctls[i]);
+	free(s->cfg.sysctls);
 	pthread_mutex_destroy(&s->fds.lock);
 	free(s);
 }
