@@ -24,6 +24,7 @@
 /* skbuff.h before any <linux/...> header: <linux/if_packet.h> defines
  * PACKET_HOST and friends as macros, which would break skbuff.h's enum. */
 #include "net/skbuff.h"
+#include "net/gso.h"
 #include "net/ipdev.h"
 #include "net/net_namespace.h"
 #include "net/stack.h"
@@ -58,6 +59,14 @@ static netdev_tx_t ipdev_xmit(struct sk_buff *skb, struct net_device *dev)
 	if (skb_queue_len(&priv->tx_queue) >= dev->tx_queue_len) {
 		dev->stats.tx_dropped++;
 		kfree_skb_reason(skb, SKB_DROP_REASON_FULL_RING);
+		return NETDEV_TX_OK;
+	}
+	/* What the reader gets is a whole IP packet, as a packet socket on
+	 * Linux's tun0 shows it: a checksum left to the device is filled in
+	 * here (the device "offloads" it), a GSO packet stays one packet. */
+	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb)) {
+		dev->stats.tx_dropped++;
+		kfree_skb_reason(skb, SKB_DROP_REASON_NOMEM);
 		return NETDEV_TX_OK;
 	}
 	ipdev_orphan(skb);
@@ -120,6 +129,11 @@ static void ipdev_setup(struct net_device *dev)
 	dev->tx_queue_len = IPDEV_TX_QUEUE_LEN;
 	dev->carrier = true;
 	dev->kind = "tuxip";
+	/* packetdrill's tun0: TUNSETOFFLOAD(TUN_F_CSUM | TUN_F_TSO4 | ...),
+	 * "like a typical ethernet device" (its netdev.c), so TCP hands it
+	 * GSO packets and the script sees them whole. */
+	dev->features |= NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_GSO | NETIF_F_TSO;
+	dev->hw_features |= NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_GSO | NETIF_F_TSO;
 	dev->netdev_ops = &ipdev_netdev_ops;
 	dev->ethtool_ops = &ipdev_ethtool_ops;
 	dev->header_ops = NULL;
