@@ -657,18 +657,28 @@ void tcp_shutdown(struct sock *sk, int how)
 			tcp_send_fin(sk);
 }
 
-/* Throw away what the reader never took; its length in bytes. */
+/* Throw away what the reader never took; its length in bytes. What counts
+ * is the data beyond copied_seq, not each skb's length: a FIN that came
+ * with a retransmission of data already read sits in an skb whose bytes
+ * were all read, and closing then must send a FIN, not a RST (Linux's
+ * __tcp_close since 6.9, its selftest tcp_close_no_rst). */
 static u32 tcp_purge_unread(struct sock *sk)
 {
+	u32 copied = tcp_sk(sk)->copied_seq;
 	struct sk_buff *skb;
 	u32 unread = 0;
 
 	while ((skb = __skb_dequeue(&sk->sk_receive_queue)) != NULL) {
-		u32 len = TCP_SKB_CB(skb)->end_seq - TCP_SKB_CB(skb)->seq;
+		u32 end_seq = TCP_SKB_CB(skb)->end_seq;
 
 		if (TCP_SKB_CB(skb)->tcp_flags & TCPHDR_FIN)
-			len--;
-		unread += len;
+			end_seq--;
+		if (after(end_seq, copied)) {
+			u32 from = after(TCP_SKB_CB(skb)->seq, copied) ? TCP_SKB_CB(skb)->seq : copied;
+
+			unread += end_seq - from;
+			copied = end_seq;
+		}
 		consume_skb(skb);
 	}
 	return unread;
