@@ -880,35 +880,6 @@ static int load_shim(const char *path, const char *flags, void **handle,
 	return 0;
 }
 
-/* The TCP sysctls of the selftests' and packetdrill's defaults.sh that
- * tuxnet has, given to the shim as --so_flags sysctl=... when a script
- * runs `./defaults.sh` (the shell command itself would change the host). */
-static const char *const pd_defaults_sh[] = {
-	"net.ipv4.tcp_rmem=4096 540000 15728640",
-	"net.ipv4.tcp_wmem=4096 262144 4194304",
-	"net.ipv4.tcp_timestamps=1",
-	"net.ipv4.tcp_syn_retries=5",
-	"net.ipv4.tcp_synack_retries=5",
-	"net.ipv4.tcp_frto=2",
-	"net.ipv4.tcp_sack=1",
-	"net.ipv4.tcp_dsack=1",
-	"net.ipv4.tcp_reordering=3",
-	"net.ipv4.tcp_congestion_control=cubic",
-	"net.ipv4.tcp_slow_start_after_idle=0",
-	"net.ipv4.tcp_early_retrans=4",
-	"net.ipv4.tcp_recovery=1",
-	"net.ipv4.tcp_ecn=0",
-	"net.ipv4.tcp_syncookies=1",
-};
-
-static bool uses_defaults_sh(const struct pd_script *s)
-{
-	for (const struct pd_event *ev = s->events; ev; ev = ev->next)
-		if (ev->type == PD_EV_SHELL && strstr(ev->name, "defaults.sh"))
-			return true;
-	return false;
-}
-
 struct options {
 	const char *so;
 	bool verbose;
@@ -942,12 +913,14 @@ static int run_script(const struct options *o, const char *path)
 		script.tolerance_usecs = o->tolerance;
 	snprintf(flags, sizeof(flags), "ip=" PD_LOCAL_IP ",peer=" PD_REMOTE_IP ",mtu=%d",
 		 script.mtu ? script.mtu : 1500);
-	if (!o->no_defaults && uses_defaults_sh(&script))
-		for (size_t i = 0; i < sizeof(pd_defaults_sh) / sizeof(pd_defaults_sh[0]); i++) {
-			size_t n = strlen(flags);
+	/* The shim applies the script's own sysctl commands (defaults.sh
+	 * included), reading the script named on this command line, as it
+	 * does under packetdrill; --no-defaults-sh turns that off. */
+	if (o->no_defaults) {
+		size_t n = strlen(flags);
 
-			snprintf(flags + n, sizeof(flags) - n, ",sysctl=%s", pd_defaults_sh[i]);
-		}
+		snprintf(flags + n, sizeof(flags) - n, ",script_sysctls=0");
+	}
 	if (load_shim(o->so, flags, &handle, &ifc) < 0) {
 		if (handle)
 			dlclose(handle);

@@ -56,6 +56,7 @@
 #include "net/wait.h"
 #include "tuxnet/tuxnet.h"
 #include "packetdrill_interface.h"
+#include "script_sysctl.h"
 
 #define PD_EXPORT __attribute__((visibility("default")))
 
@@ -77,6 +78,8 @@ struct pd_config {
 	int prefixlen;    /* netmask= or prefix= (16: packetdrill's 255.255.0.0) */
 	unsigned int mtu; /* mtu= (1500) */
 	u64 seed;         /* seed= (a fixed default, so runs replay) */
+	bool script_sysctls; /* script_sysctls= (1): apply the script's own
+			      * sysctl shell commands (script_sysctl.c) */
 	/* sysctl=KEY=VALUE, any number: written once the stack is up, as
 	 * the shell commands of a script (`sysctl -q ...`) would on Linux */
 	char **sysctls;
@@ -613,6 +616,7 @@ static void config_defaults(struct pd_config *c)
 	c->prefixlen = 16;
 	c->mtu = 1500;
 	c->seed = PD_DEFAULT_SEED;
+	c->script_sysctls = true;
 }
 
 static int parse_addr(const char *v, u32 *out)
@@ -690,6 +694,12 @@ static int config_set(struct pd_config *c, const char *key, const char *v)
 		if (parse_ulong(v, ~0ul, &n) < 0)
 			return -1;
 		c->seed = n;
+		return 0;
+	}
+	if (!strcmp(key, "script_sysctls")) {
+		if (parse_ulong(v, 1, &n) < 0)
+			return -1;
+		c->script_sysctls = n;
 		return 0;
 	}
 	return -1;
@@ -787,7 +797,11 @@ static int stack_build(struct pd_shim *s)
 		fprintf(stderr, "tuxnet-packetdrill: cannot create " PD_DEVICE "\n");
 		return -1;
 	}
-	return configure_addresses(s) < 0 ? -1 : apply_sysctls(s);
+	if (configure_addresses(s) < 0)
+		return -1;
+	if (s->cfg.script_sysctls)
+		pd_script_sysctls(s->st, NULL);
+	return apply_sysctls(s);
 }
 
 static void pd_free(void *userdata)
