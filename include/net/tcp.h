@@ -917,6 +917,11 @@ int __tcp_retransmit_skb(struct sock *sk, struct sk_buff *skb, int segs);
 /* Split a queued skb at len bytes of payload (the tail becomes a new skb
  * after it); packet counts follow when it was already sent. 0 or -ENOMEM. */
 int tcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len, unsigned int mss_now);
+/* Move an unshared skb holding less than half its buffer into one its size
+ * (its truesize, charged to sk_wmem_queued, shrinks with it). */
+void tcp_skb_compact(struct sock *sk, struct sk_buff *skb);
+/* Give the unsent tail skb a buffer that takes size bytes of data. */
+int tcp_skb_grow(struct sock *sk, struct sk_buff *skb, unsigned int size);
 /* Count skb's MSS-sized segments into tcp_gso_segs / tcp_gso_size. */
 void tcp_set_skb_tso_segs(struct sk_buff *skb, unsigned int mss_now);
 /* How many bytes tcp_sendmsg puts in one skb: mss_now, or a multiple of it

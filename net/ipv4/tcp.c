@@ -315,27 +315,46 @@ static struct sk_buff *tcp_stream_alloc_skb(struct sock *sk, unsigned int size_g
 
 /* The unsent tail, if more can be appended to it (and room is left in its
  * buffer). */
-static struct sk_buff *tcp_append_target(struct sock *sk, unsigned int size_goal)
+static struct sk_buff *tcp_append_target(struct sock *sk, unsigned int size_goal,
+					  unsigned int mss_now, size_t left)
 {
 	struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
+	size_t want;
 
 	if (!skb || !tcp_send_head(sk) || TCP_SKB_CB(skb)->eor ||
 	    (TCP_SKB_CB(skb)->tcp_flags & (TCPHDR_FIN | TCPHDR_SYN)))
 		return NULL;
-	if (skb->len >= size_goal || !skb_tailroom(skb))
+	if (skb->len >= size_goal)
+		return NULL;
+	/* A partial last segment whose buffer cannot complete it grows, as
+	 * Linux's skb takes another frag; a full one starts a new skb. */
+	if (skb->len % mss_now && skb_tailroom(skb) < mss_now - skb->len % mss_now) {
+		want = TN_MIN((size_t)size_goal, skb->len + TN_MAX(left, (size_t)mss_now));
+		if (tcp_skb_grow(sk, skb, (unsigned int)want))
+			return NULL;
+	}
+	if (!skb_tailroom(skb) || (!(skb->len % mss_now) && skb_tailroom(skb) < mss_now &&
+				   left > (size_t)skb_tailroom(skb)))
 		return NULL;
 	return skb;
 }
 
 /* Copy up to `left` bytes at msg offset `pos` into skb; the count copied. */
 static int tcp_copy_to_skb(struct sock *sk, struct sk_buff *skb, const struct msghdr *msg,
-			   size_t pos, size_t left, unsigned int size_goal)
+			   size_t pos, size_t left, unsigned int size_goal, unsigned int mss_now)
 {
 	struct tcp_sock *tp = tcp_sk(sk);
 	size_t copy = TN_MIN((size_t)(size_goal - skb->len), left);
+	size_t room = (size_t)skb_tailroom(skb);
 	ssize_t n;
 
-	copy = TN_MIN(copy, (size_t)skb_tailroom(skb));
+	if (copy > room) {
+		/* The buffer ends first: stop at a segment boundary, so that
+		 * the next skb starts one. */
+		size_t end = (skb->len + room) / mss_now * mss_now;
+
+		copy = end > skb->len ? end - skb->len : room;
+	}
 	n = memcpy_from_msg(skb_tail_pointer(skb), msg, pos, copy);
 	if (n < 0)
 		return (int)n;
@@ -381,7 +400,7 @@ int tcp_sendmsg(struct sock *sk, const struct msghdr *msg, size_t size, int flag
 	if (sk->sk_err || (sk->sk_shutdown & SEND_SHUTDOWN))
 		goto do_error;
 	while (copied < size) {
-		struct sk_buff *skb = tcp_append_target(sk, size_goal);
+		struct sk_buff *skb = tcp_append_target(sk, size_goal, mss_now, size - copied);
 		int n;
 
 		if (!skb) {
@@ -395,7 +414,7 @@ int tcp_sendmsg(struct sock *sk, const struct msghdr *msg, size_t size, int flag
 			if (!skb)
 				goto wait_for_space;
 		}
-		n = tcp_copy_to_skb(sk, skb, msg, copied, size - copied, size_goal);
+		n = tcp_copy_to_skb(sk, skb, msg, copied, size - copied, size_goal, mss_now);
 		if (n <= 0) {
 			err = n < 0 ? n : -EFAULT;
 			goto do_error;

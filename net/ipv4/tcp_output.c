@@ -708,7 +708,7 @@ static void tcp_skb_swap_buffers(struct sk_buff *a, struct sk_buff *b)
  * the receiver of a veth or lo charges to its buffer (truesize), and a
  * 64 KiB charge for a few segments would close the window.
  */
-static void tcp_skb_compact(struct sock *sk, struct sk_buff *skb)
+void tcp_skb_compact(struct sock *sk, struct sk_buff *skb)
 {
 	struct sk_buff *n;
 
@@ -724,6 +724,30 @@ static void tcp_skb_compact(struct sock *sk, struct sk_buff *skb)
 	sk->sk_wmem_queued += (int)n->truesize - (int)skb->truesize;
 	tcp_skb_swap_buffers(skb, n);
 	consume_skb(n);
+}
+
+/*
+ * The unsent tail skb's buffer ends before size bytes: move its data into a
+ * buffer that takes size (Linux would add a page frag). Appending to it then
+ * keeps every segment but the last one full (a short buffer would end a GSO
+ * skb in mid-segment, and that short segment would go out mid-stream).
+ * 0 on success.
+ */
+int tcp_skb_grow(struct sock *sk, struct sk_buff *skb, unsigned int size)
+{
+	struct sk_buff *n;
+
+	if (skb_cloned(skb))
+		return -1;
+	n = alloc_skb(tcp_stack(sk), MAX_TCP_HEADER + size);
+	if (!n)
+		return -1;
+	skb_reserve(n, MAX_TCP_HEADER);
+	skb_put_data(n, skb->data, skb->len);
+	sk->sk_wmem_queued += (int)n->truesize - (int)skb->truesize;
+	tcp_skb_swap_buffers(skb, n);
+	consume_skb(n);
+	return 0;
 }
 
 /*
@@ -1152,7 +1176,10 @@ static bool tcp_tso_should_defer(struct sock *sk, struct sk_buff *skb, bool *is_
 	srtt_ns = (u64)tp->srtt_us * (1000 / 8);
 	expected_ack = TCP_SKB_CB(head)->tx_stamp + srtt_ns;
 	threshold = TN_MIN(srtt_ns >> 1, (u64)1000000ull);
-	if ((s64)(expected_ack - now - threshold) > 0)
+	/* Linux also waits for an ACK that is already overdue; here an
+	 * overdue ACK (a delayed or lost one) ends the wait at once rather
+	 * than at the next timer (docs/deviations.md). */
+	if ((s64)(expected_ack - now - threshold) > 0 || expected_ack < now)
 		return false;
 	if (cong_win < send_win) {
 		if (cong_win <= skb->len) {
