@@ -1052,7 +1052,7 @@ static void tcp_net_purge(struct net *net)
 {
 	struct inet_hashinfo *h = net->ipv4.tcp->hashinfo;
 
-	for (u32 i = 0; i < INET_EHASH_SIZE; i++) {
+	for (u32 i = 0; i <= h->ehash_mask; i++) {
 		struct sock_common *skc;
 		struct hlist_node *tmp;
 
