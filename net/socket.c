@@ -182,13 +182,17 @@ struct tn_file *fget(struct tn_stack *st, int fd)
 
 void fput(struct tn_file *f)
 {
+	bool embedded = f->kind == TN_FILE_SOCKET;
+
 	if (--f->refcnt)
 		return;
 	if (!list_empty(&f->f_ep_links))
 		eventpoll_release(f);
 	if (f->f_op->release)
 		f->f_op->release(f);
-	free(f);
+	/* A socket's file lives in its socket_alloc and went with it. */
+	if (!embedded)
+		free(f);
 }
 
 int fd_close(struct tn_stack *st, int fd)
@@ -250,13 +254,16 @@ void sock_unregister(struct tn_stack *st, int family)
 
 struct socket *sock_alloc(struct tn_stack *st)
 {
+	struct socket_alloc *sa;
 	struct socket *sock;
 
 	if (tn_should_fail(st, TN_FAULT_SOCK))
 		return NULL;
-	sock = calloc(1, sizeof(*sock));
-	if (!sock)
+	sa = kmem_cache_zalloc(&st->sk_cache->socket);
+	if (!sa)
 		return NULL;
+	sa->file.st = st;
+	sock = &sa->socket;
 	sock->state = SS_UNCONNECTED;
 	init_waitqueue_head(&sock->wq);
 	return sock;
@@ -269,7 +276,7 @@ void sock_release(struct socket *sock)
 	sock->ops = NULL;
 	/* Anyone still registered (poll) is woken and finds the file gone. */
 	wake_up_interruptible_all(&sock->wq);
-	free(sock);
+	kmem_cache_free(&SOCKET_ALLOC(sock)->file.st->sk_cache->socket, SOCKET_ALLOC(sock));
 }
 
 static u32 sock_file_poll(struct tn_file *f)
@@ -342,13 +349,9 @@ struct socket *sock_from_file(struct tn_file *f)
 int sock_map_fd(struct socket *sock, int flags)
 {
 	struct tn_stack *st = sock_net(sock->sk)->stack;
-	struct tn_file *f = calloc(1, sizeof(*f));
+	struct tn_file *f = &SOCKET_ALLOC(sock)->file;
 	int fd;
 
-	if (!f) {
-		sock_release(sock);
-		return -ENFILE;
-	}
 	f->kind = TN_FILE_SOCKET;
 	f->refcnt = 1;
 	f->f_flags = O_RDWR | (flags & SOCK_NONBLOCK ? O_NONBLOCK : 0);

@@ -16,7 +16,14 @@
 
 #include "net/inet_connection_sock.h"
 
-#define INET_EHASH_SIZE 4096          /* buckets, power of two */
+/* ehash starts at INET_EHASH_MIN buckets and doubles whenever it holds
+ * more entries than buckets, up to INET_EHASH_MAX (16 M buckets, 128 MiB:
+ * 10 M connections are 20 M entries when both ends live in one process).
+ * Linux sizes its table once, from memory, at boot; a tuxnet process holds
+ * many namespaces, most with a handful of sockets, so each table grows with
+ * its own load instead (docs/deviations.md). */
+#define INET_EHASH_MIN 4096
+#define INET_EHASH_MAX (1u << 24)
 #define INET_LHTABLE_SIZE 64          /* listening buckets by port */
 #define INET_BHASH_SIZE 4096          /* bind buckets by port */
 /* Linux's table_perturb has 1 << 16 entries; 1 << 12 keeps a namespace at
@@ -24,7 +31,9 @@
 #define INET_TABLE_PERTURB_SIZE (1u << 12)
 
 struct inet_hashinfo {
-	struct hlist_head ehash[INET_EHASH_SIZE];
+	struct hlist_head *ehash;         /* ehash_mask + 1 buckets */
+	u32 ehash_mask;
+	u32 ehash_count;                  /* entries: full, request and timewait socks */
 	struct hlist_head lhash[INET_LHTABLE_SIZE];
 	struct hlist_head bhash[INET_BHASH_SIZE];
 	u32 ehash_secret;                 /* jhash seed of the 4-tuple hash */

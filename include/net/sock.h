@@ -24,6 +24,7 @@
 #include "net/wait.h"
 #include "net/timer.h"
 #include "lib/list.h"
+#include "lib/slab.h"
 
 struct net;
 struct proto;
@@ -189,16 +190,16 @@ struct proto {
 	u64 memory_allocated;              /* pages, as tcp_mem/udp_mem count */
 };
 
-/* The per-stack cache of sock objects: a free list per object size (the
- * few transports each have one), so socket churn does not call malloc. */
+/* The per-stack object caches (lib/slab.h) of everything a connection is
+ * made of: one cache per sock object size (the few transports each have
+ * one), request and timewait socks, and the socket with its file. */
 #define SK_CACHE_CLASSES 8
 struct sock_cache {
-	struct {
-		size_t size;                   /* 0: class unused */
-		void *free;                    /* singly linked through the first word */
-		u32 nfree;
-	} cls[SK_CACHE_CLASSES];
-	u64 allocs, frees, alloc_fails;
+	struct kmem_cache cls[SK_CACHE_CLASSES];  /* size 0: class unused */
+	struct kmem_cache reqsk;                   /* struct request_sock */
+	struct kmem_cache twsk;                    /* struct inet_timewait_sock */
+	struct kmem_cache socket;                  /* struct socket_alloc (socket.h) */
+	u64 allocs, frees, alloc_fails;            /* sk_alloc / __sk_free */
 };
 int sk_cache_init(struct tn_stack *st);
 void sk_cache_destroy(struct tn_stack *st);

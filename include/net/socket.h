@@ -105,6 +105,21 @@ struct tn_file {
 				       * in flight return -EBADF */
 };
 
+/* A socket and its file in one object from the stack's socket cache, as
+ * Linux's socket_alloc holds the socket and its inode: a socket costs one
+ * allocation, and the file goes when the socket is released. file.st is
+ * set from the start, so a socket that never got a descriptor still knows
+ * its stack. */
+struct socket_alloc {
+	struct socket socket;
+	struct tn_file file;
+};
+
+static inline struct socket_alloc *SOCKET_ALLOC(struct socket *sock)
+{
+	return container_of(sock, struct socket_alloc, socket);
+}
+
 /* Per-stack descriptor table: the lowest free descriptor first (POSIX),
  * starting at TN_FD_BASE so that tuxnet descriptors look like a fresh
  * process's (0, 1 and 2 are stdio). Grows on demand; a bitmap of used slots

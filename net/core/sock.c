@@ -33,8 +33,15 @@
 
 int sk_cache_init(struct tn_stack *st)
 {
-	st->sk_cache = calloc(1, sizeof(*st->sk_cache));
-	return st->sk_cache ? 0 : -ENOMEM;
+	struct sock_cache *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return -ENOMEM;
+	/* reqsk and twsk are set up by their users (inet_connection_sock.c,
+	 * tcp_minisocks.c) on first use. */
+	kmem_cache_init(&c->socket, "sock_inode_cache", sizeof(struct socket_alloc));
+	st->sk_cache = c;
+	return 0;
 }
 
 void sk_cache_destroy(struct tn_stack *st)
@@ -43,59 +50,50 @@ void sk_cache_destroy(struct tn_stack *st)
 
 	if (!c)
 		return;
-	for (unsigned int i = 0; i < SK_CACHE_CLASSES; i++) {
-		while (c->cls[i].free) {
-			void *obj = c->cls[i].free;
-			c->cls[i].free = *(void **)obj;
-			free(obj);
-		}
-	}
+	for (unsigned int i = 0; i < SK_CACHE_CLASSES; i++)
+		kmem_cache_destroy(&c->cls[i]);
+	kmem_cache_destroy(&c->reqsk);
+	kmem_cache_destroy(&c->twsk);
+	kmem_cache_destroy(&c->socket);
 	free(c);
 	st->sk_cache = NULL;
 }
 
-/* The class for objects of size, claiming a free one; -1 if all are taken
- * by other sizes (the object is then malloc'ed and freed uncached). */
-static int sk_cache_class(struct sock_cache *c, size_t size)
+/* The cache for sock objects of size, set up on first use; NULL if all
+ * classes are taken by other sizes (the object is then calloc'ed). */
+static struct kmem_cache *sk_cache_class(struct sock_cache *c, size_t size)
 {
+	if (!c)
+		return NULL;
+	size_t rounded = TN_ALIGN((u64)size, (u64)KMEM_ALIGN);
+
 	for (int i = 0; i < SK_CACHE_CLASSES; i++)
-		if (c->cls[i].size == size)
-			return i;
+		if (c->cls[i].size == rounded)
+			return &c->cls[i];
 	for (int i = 0; i < SK_CACHE_CLASSES; i++) {
 		if (!c->cls[i].size) {
-			c->cls[i].size = size;
-			return i;
+			kmem_cache_init(&c->cls[i], "sock", size);
+			return &c->cls[i];
 		}
 	}
-	return -1;
+	return NULL;
 }
 
 static void *sk_cache_get(struct sock_cache *c, size_t size)
 {
-	int i = c ? sk_cache_class(c, size) : -1;
-	void *obj;
+	struct kmem_cache *k = sk_cache_class(c, size);
 
-	if (i >= 0 && c->cls[i].free) {
-		obj = c->cls[i].free;
-		c->cls[i].free = *(void **)obj;
-		c->cls[i].nfree--;
-		memset(obj, 0, size);
-		return obj;
-	}
-	return calloc(1, size);
+	return k ? kmem_cache_zalloc(k) : calloc(1, size);
 }
 
 static void sk_cache_put(struct sock_cache *c, void *obj, size_t size)
 {
-	int i = c ? sk_cache_class(c, size) : -1;
+	struct kmem_cache *k = sk_cache_class(c, size);
 
-	if (i < 0) {
+	if (k)
+		kmem_cache_free(k, obj);
+	else
 		free(obj);
-		return;
-	}
-	*(void **)obj = c->cls[i].free;
-	c->cls[i].free = obj;
-	c->cls[i].nfree++;
 }
 
 static size_t sk_obj_size(const struct proto *prot)

@@ -27,6 +27,16 @@ static void reqsk_timer_handler(struct timer_list *t);
 
 /* A request sock holds a reference on its listener (Linux's), so that a
  * listener closed with requests still pending lives until they are gone. */
+/* The stack's request_sock cache (request_sock_TCP), set up on first use. */
+static struct kmem_cache *reqsk_cache(const struct net *net)
+{
+	struct kmem_cache *c = &net->stack->sk_cache->reqsk;
+
+	if (!c->size)
+		kmem_cache_init(c, "request_sock_TCP", sizeof(struct request_sock));
+	return c;
+}
+
 struct request_sock *reqsk_alloc(const struct sock *listener)
 {
 	struct net *net = sock_net(listener);
@@ -34,7 +44,7 @@ struct request_sock *reqsk_alloc(const struct sock *listener)
 
 	if (tn_should_fail(net->stack, TN_FAULT_SOCK))
 		return NULL;
-	req = calloc(1, sizeof(*req));
+	req = kmem_cache_zalloc(reqsk_cache(net));
 	if (!req)
 		return NULL;
 	req->__req_common.skc_net = net;
@@ -56,7 +66,7 @@ void reqsk_free(struct request_sock *req)
 
 	del_timer(&req->rsk_timer);
 	listener->sk_net->stack->socks_live--;
-	free(req);
+	kmem_cache_free(reqsk_cache(listener->sk_net), req);
 	sock_put(listener);
 }
 

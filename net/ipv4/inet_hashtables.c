@@ -33,6 +33,12 @@ int inet_hashinfo_init(struct net *net)
 
 	if (!h)
 		return -ENOMEM;
+	h->ehash = calloc(INET_EHASH_MIN, sizeof(*h->ehash));
+	if (!h->ehash) {
+		free(h);
+		return -ENOMEM;
+	}
+	h->ehash_mask = INET_EHASH_MIN - 1;
 	h->ehash_secret = tn_prandom_u32(st);
 	for (int i = 0; i < 4; i++)
 		h->port_secret[i] = tn_prandom_u32(st);
@@ -45,7 +51,11 @@ int inet_hashinfo_init(struct net *net)
 
 void inet_hashinfo_free(struct net *net)
 {
-	free(net->ipv4.tcp->hashinfo);
+	struct inet_hashinfo *h = net->ipv4.tcp->hashinfo;
+
+	if (h)
+		free(h->ehash);
+	free(h);
 	net->ipv4.tcp->hashinfo = NULL;
 }
 
@@ -59,7 +69,38 @@ u32 inet_ehashfn(const struct net *net, u32 laddr, u16 lport, u32 faddr, u16 fpo
 
 static struct hlist_head *inet_ehash_bucket(const struct net *net, u32 hash)
 {
-	return &tcp_hashinfo(net)->ehash[hash & (INET_EHASH_SIZE - 1)];
+	const struct inet_hashinfo *h = tcp_hashinfo(net);
+
+	return &h->ehash[hash & h->ehash_mask];
+}
+
+/*
+ * Double the established table (load above one entry per bucket). Entries
+ * keep their skc_hash, so moving one is a pointer splice; the table is
+ * rebuilt at once, under the stack lock, in O(entries) — amortized O(1) per
+ * insertion. Allocation failure leaves the old table: chains get longer,
+ * nothing fails.
+ */
+static void inet_ehash_grow(struct inet_hashinfo *h)
+{
+	u32 nmask = h->ehash_mask * 2 + 1;
+	struct hlist_head *nt = calloc((size_t)nmask + 1, sizeof(*nt));
+
+	if (!nt)
+		return;
+	for (u32 i = 0; i <= h->ehash_mask; i++) {
+		struct hlist_node *n;
+
+		while ((n = h->ehash[i].first)) {
+			struct sock_common *skc = hlist_entry(n, struct sock_common, skc_node);
+
+			hlist_del_init(n);
+			hlist_add_head(n, &nt[skc->skc_hash & nmask]);
+		}
+	}
+	free(h->ehash);
+	h->ehash = nt;
+	h->ehash_mask = nmask;
 }
 
 /* Linux's inet_sk_bound_dev_eq without VRFs: an unbound socket takes
@@ -94,18 +135,23 @@ struct sock_common *__inet_lookup_established(struct net *net, u32 saddr, u16 sp
 void inet_ehash_insert(struct sock_common *skc, struct sock_common *osk)
 {
 	struct net *net = skc->skc_net;
+	struct inet_hashinfo *h = tcp_hashinfo(net);
 
 	skc->skc_hash = inet_ehashfn(net, skc->skc_rcv_saddr, skc->skc_num, skc->skc_daddr,
 				     skc->skc_dport);
-	if (osk && !hlist_unhashed(&osk->skc_node))
-		hlist_del_init(&osk->skc_node);
+	if (osk)
+		inet_ehash_remove(osk);
 	hlist_add_head(&skc->skc_node, inet_ehash_bucket(net, skc->skc_hash));
+	if (++h->ehash_count > h->ehash_mask + 1 && h->ehash_mask + 1 < INET_EHASH_MAX)
+		inet_ehash_grow(h);
 }
 
 void inet_ehash_remove(struct sock_common *skc)
 {
-	if (!hlist_unhashed(&skc->skc_node))
-		hlist_del_init(&skc->skc_node);
+	if (hlist_unhashed(&skc->skc_node))
+		return;
+	hlist_del_init(&skc->skc_node);
+	tcp_hashinfo(skc->skc_net)->ehash_count--;
 }
 
 /* ---- listening hash ---------------------------------------------------------- */
@@ -235,7 +281,11 @@ int inet_hash(struct sock *sk)
 
 void inet_unhash(struct sock *sk)
 {
-	if (!hlist_unhashed(&sk->sk_node))
+	/* A listener sits in lhash, anything else in ehash (the state is
+	 * still the one it was hashed in: tcp_set_state unhashes first). */
+	if (sk->sk_state != TCP_LISTEN)
+		inet_ehash_remove(&sk->__sk_common);
+	else if (!hlist_unhashed(&sk->sk_node))
 		hlist_del_init(&sk->sk_node);
 }
 

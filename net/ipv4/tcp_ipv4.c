@@ -430,6 +430,20 @@ static int tcp_v4_no_socket(struct sk_buff *skb)
 	return 0;
 }
 
+/* A full socket's segment, with the socket held over its processing as
+ * Linux's refcounted lookup (__inet_lookup_skb) holds it: a FIN in
+ * FIN_WAIT2 replaces the socket by a TIME_WAIT and drops its last
+ * reference (tcp_time_wait) while tcp_fin still has work to do on it. */
+static int tcp_v4_rcv_sk(struct sock *sk, struct sk_buff *skb)
+{
+	int ret;
+
+	sock_hold(sk);
+	ret = tcp_v4_do_rcv(sk, skb);
+	sock_put(sk);
+	return ret;
+}
+
 int tcp_v4_rcv(struct sk_buff *skb)
 {
 	struct net *net = dev_net(skb->dev);
@@ -479,7 +493,7 @@ lookup:
 	default:
 		/* No backlog: everything runs under the stack lock, so the
 		 * socket is never owned by a user at this point. */
-		return tcp_v4_do_rcv((struct sock *)skc, skb);
+		return tcp_v4_rcv_sk((struct sock *)skc, skb);
 	}
 
 bad_packet:
@@ -1065,7 +1079,7 @@ static void tcp_net_purge(struct net *net)
 {
 	struct inet_hashinfo *h = net->ipv4.tcp->hashinfo;
 
-	for (u32 i = 0; i < INET_EHASH_SIZE; i++) {
+	for (u32 i = 0; i <= h->ehash_mask; i++) {
 		struct sock_common *skc;
 		struct hlist_node *tmp;
 

@@ -47,6 +47,16 @@ static void inet_twsk_schedule(struct inet_timewait_sock *tw, int timeo)
 	tn_mod_timer(st, &tw->tw_timer, jiffies(st) + (u64)timeo);
 }
 
+/* The stack's timewait sock cache (tw_sock_TCP), set up on first use. */
+static struct kmem_cache *twsk_cache(const struct net *net)
+{
+	struct kmem_cache *c = &net->stack->sk_cache->twsk;
+
+	if (!c->size)
+		kmem_cache_init(c, "tw_sock_TCP", sizeof(struct inet_timewait_sock));
+	return c;
+}
+
 void inet_twsk_kill(struct inet_timewait_sock *tw)
 {
 	struct net *net = tw->__tw_common.skc_net;
@@ -56,7 +66,7 @@ void inet_twsk_kill(struct inet_timewait_sock *tw)
 	inet_twsk_bind_unhash(tw);
 	net->ipv4.tcp->tw_count--;
 	net->stack->socks_live--;
-	free(tw);
+	kmem_cache_free(twsk_cache(net), tw);
 }
 
 /* Linux's inet_twsk_alloc: NULL over tcp_max_tw_buckets. */
@@ -67,7 +77,7 @@ static struct inet_timewait_sock *inet_twsk_alloc(const struct sock *sk, int sta
 
 	if (net->ipv4.tcp->tw_count >= (u32)net->ipv4.tcp->sysctl_tcp_max_tw_buckets)
 		return NULL;
-	tw = calloc(1, sizeof(*tw));
+	tw = kmem_cache_zalloc(twsk_cache(net));
 	if (!tw)
 		return NULL;
 	tw->__tw_common = sk->__sk_common;

@@ -214,6 +214,39 @@ static void test_connect_ephemeral_unique_then_exhausted(void **state)
 	world_free(w);
 }
 
+/* The established table doubles as it fills (4096 buckets to start) and
+ * every socket stays reachable by its 4-tuple across the resizes; closing
+ * them all empties it. 100 destinations x 100 connections each. */
+static void test_connect_many_ehash_grows(void **state)
+{
+	enum { N = 10000 };
+	struct ip_world *w = world_new();
+	struct inet_hashinfo *h = w->net->ipv4.tcp->hashinfo;
+	struct socket **s = calloc(N, sizeof(*s));
+
+	(void)state;
+	assert_non_null(s);
+	assert_int_equal(h->ehash_mask + 1, INET_EHASH_MIN);
+	for (int i = 0; i < N; i++) {
+		s[i] = tsock_new(w->net);
+		assert_int_equal(tconnect(s[i], PEER_IP, (u16)(1000 + i % 100)), -EINPROGRESS);
+	}
+	assert_int_equal(h->ehash_count, N);
+	assert_true(h->ehash_mask + 1 >= N);
+	for (int i = 0; i < N; i++) {
+		struct sock *sk = s[i]->sk;
+
+		assert_ptr_equal(__inet_lookup_established(w->net, sk->sk_daddr, sk->sk_dport,
+							   sk->sk_rcv_saddr, sk->sk_num, 0),
+				 &sk->__sk_common);
+	}
+	for (int i = 0; i < N; i++)
+		sock_release(s[i]);
+	assert_int_equal(h->ehash_count, 0);
+	free(s);
+	world_free(w);
+}
+
 /* Make s (connecting) a TIME_WAIT holding its 4-tuple, with timestamps
  * seen (tcp_tw_reuse needs them). */
 static void to_time_wait(struct ip_world *w, struct socket *s)
@@ -307,6 +340,7 @@ int main(void)
 		cmocka_unit_test(test_bind_zero_picks_odd_port_in_range),
 		cmocka_unit_test(test_bind_zero_exhausted_eaddrinuse),
 		cmocka_unit_test(test_connect_ephemeral_unique_then_exhausted),
+		cmocka_unit_test(test_connect_many_ehash_grows),
 		cmocka_unit_test(test_connect_port_free_after_time_wait),
 		cmocka_unit_test(test_connect_tw_reuse_after_one_second),
 		cmocka_unit_test(test_connect_tw_reuse_loopback_only),

@@ -121,7 +121,7 @@ static void ss_walk(struct net *net, struct ss_table *t)
 	for (unsigned int i = 0; i < INET_LHTABLE_SIZE; i++)
 		hlist_for_each_entry(skc, &h->lhash[i], skc_node)
 			ss_add(skc, t);
-	for (unsigned int i = 0; i < INET_EHASH_SIZE; i++)
+	for (unsigned int i = 0; i <= h->ehash_mask; i++)
 		hlist_for_each_entry(skc, &h->ehash[i], skc_node)
 			ss_add(skc, t);
 }
