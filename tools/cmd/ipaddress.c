@@ -6,7 +6,7 @@
  *
  * Addresses are the in_ifaddr list of each device (devinet), shown in its
  * order: primaries first. Not here yet: IPv6, lifetimes other than forever,
- * `ip addr flush`, peer addresses.
+ * peer addresses.
  */
 #include <errno.h>
 #include <string.h>
@@ -88,7 +88,7 @@ static void print_dev_addrs(const struct ip_global_opts *o, FILE *out, struct ne
 			print_ifa(out, ifa);
 	/* The -s block comes after the addresses, as iproute2 prints it. */
 	if (o->stats)
-		ip_print_link_stats(out, dev);
+		ip_print_link_stats(out, dev, o->stats);
 }
 
 static void print_dev_brief(FILE *out, struct net_device *dev)
@@ -313,6 +313,62 @@ static int ipaddr_del(struct tn_cmd_ctx *ctx, int argc, char **argv)
 	return err ? ip_rtnl_err(ctx, err) : 0;
 }
 
+/*
+ * `ip addr flush dev D [scope S]`: delete every address of D (of that
+ * scope), as iproute2's ipaddr_flush() does with one RTM_DELADDR per address
+ * of its dump. Deleting a primary also takes its secondaries
+ * (inet_del_ifa() without promote_secondaries), so the list is walked
+ * again from its head after each deletion.
+ */
+static int ipaddr_flush(struct tn_cmd_ctx *ctx, int argc, char **argv)
+{
+	const char *name = NULL;
+	struct net_device *dev;
+	struct in_device *in_dev;
+	int scope = -1;
+
+	if (argc == 0) {
+		tn_cmd_err(ctx, "Flush requires arguments.");
+		return 1;
+	}
+	for (; argc > 0; argc--, argv++) {
+		if (strcmp(argv[0], "dev") == 0 && argc > 1) {
+			name = *++argv;
+			argc--;
+		} else if (strcmp(argv[0], "scope") == 0 && argc > 1) {
+			scope = scope_parse(*++argv);
+			argc--;
+			if (scope < 0) {
+				tn_cmd_err(ctx, "Error: argument \"%s\" is wrong: invalid \"scope\"", argv[0]);
+				return 1;
+			}
+		} else if (!name) {
+			name = argv[0];
+		} else {
+			return ip_duparg2(ctx, "dev", argv[0]);
+		}
+	}
+	dev = name ? tn_cmd_dev(ctx, name) : NULL;
+	if (!dev) {
+		tn_cmd_err(ctx, "Device \"%s\" does not exist.", name ? name : "");
+		return 1;
+	}
+	in_dev = __in_dev_get(dev);
+	for (bool again = in_dev != NULL; again;) {
+		struct in_ifaddr *ifa;
+
+		again = false;
+		in_dev_for_each_ifa(ifa, in_dev) {
+			if (scope >= 0 && ifa->ifa_scope != scope)
+				continue;
+			if (inet_addr_del(dev, ifa->ifa_local, ifa->ifa_prefixlen) == 0)
+				again = true;
+			break;
+		}
+	}
+	return 0;
+}
+
 int do_ipaddr(struct tn_cmd_ctx *ctx, const struct ip_global_opts *o, int argc, char **argv,
 	      FILE *out)
 {
@@ -327,6 +383,8 @@ int do_ipaddr(struct tn_cmd_ctx *ctx, const struct ip_global_opts *o, int argc, 
 	if (tn_matches(argv[0], "show") || tn_matches(argv[0], "list") ||
 	    tn_matches(argv[0], "lst"))
 		return ipaddr_show(ctx, o, argc - 1, argv + 1, out);
+	if (tn_matches(argv[0], "flush"))
+		return ipaddr_flush(ctx, argc - 1, argv + 1);
 	tn_cmd_err(ctx, "Command \"%s\" is unknown, try \"ip address help\".", argv[0]);
 	return IP_EXIT_USAGE;
 }
