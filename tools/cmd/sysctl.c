@@ -87,7 +87,13 @@ static int sysctl_write_one(struct tn_cmd_ctx *ctx, const struct sysctl_opts *o,
 	char *eq = strchr(arg, '=');
 	int err;
 
-	if (!eq || eq == arg) {
+	/* procps-ng 4.0's parser of `-w` arguments (Debian 12), then a status
+	 * of 1 at the end. */
+	if (!eq) {
+		tn_cmd_err(ctx, "sysctl: command line(0): invalid syntax, continuing...");
+		return 1;
+	}
+	if (eq == arg) {
 		tn_cmd_err(ctx, "sysctl: \"%s\" must be of the form name=value", arg);
 		return 1;
 	}
