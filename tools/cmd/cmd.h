@@ -261,7 +261,7 @@ int do_iproute(struct tn_cmd_ctx *ctx, const struct ip_global_opts *o, int argc,
  * line. with_mode adds "mode DEFAULT" (ip link, not ip addr). */
 void ip_print_link(FILE *out, struct net_device *dev, bool with_mode, bool show_ll);
 /* The RX/TX block of `ip -s link`. */
-void ip_print_link_stats(FILE *out, struct net_device *dev);
+void ip_print_link_stats(FILE *out, struct net_device *dev, int level);
 /* "NAME@PEER" as ip prints a device name (buf IFNAMSIZ * 2 + 8). */
 const char *ip_link_name(struct net_device *dev, char *buf, size_t len);
 /* "UP", "DOWN", "UNKNOWN", ... */
