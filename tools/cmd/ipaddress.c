@@ -47,6 +47,45 @@ static int scope_parse(const char *s)
 
 /* ---- show ------------------------------------------------------------- */
 
+/* One address in `ip -j addr`: iproute2's print_addrinfo() members. */
+static void json_ifa(struct tn_jw *jw, const struct in_ifaddr *ifa)
+{
+	char a[16], sb[8];
+
+	tn_jw_start_object(jw, NULL);
+	tn_jw_string(jw, "family", "inet");
+	tn_jw_string(jw, "local", tn_ipv4_str(ifa->ifa_local, a));
+	if (ifa->ifa_address && ifa->ifa_address != ifa->ifa_local)
+		tn_jw_string(jw, "address", tn_ipv4_str(ifa->ifa_address, a));
+	tn_jw_int(jw, "prefixlen", ifa->ifa_prefixlen);
+	if (ifa->ifa_broadcast)
+		tn_jw_string(jw, "broadcast", tn_ipv4_str(ifa->ifa_broadcast, a));
+	tn_jw_string(jw, "scope", scope_name(ifa->ifa_scope, sb, sizeof(sb)));
+	if (ifa->ifa_flags & IFA_F_SECONDARY)
+		tn_jw_bool(jw, "secondary", true);
+	tn_jw_string(jw, "label", ifa->ifa_label[0] ? ifa->ifa_label : ifa->ifa_dev->dev->name);
+	/* INFINITY_LIFE_TIME: "forever" in text. */
+	tn_jw_uint(jw, "valid_life_time", 4294967295u);
+	tn_jw_uint(jw, "preferred_life_time", 4294967295u);
+	tn_jw_end_object(jw);
+}
+
+static void json_dev_addrs(const struct ip_global_opts *o, struct tn_jw *jw,
+			   struct net_device *dev)
+{
+	struct in_device *in_dev = __in_dev_get(dev);
+	struct in_ifaddr *ifa;
+
+	tn_jw_start_object(jw, NULL);
+	ip_json_link(jw, dev, false, o->family != 4);
+	tn_jw_start_array(jw, "addr_info");
+	if (in_dev)
+		list_for_each_entry(ifa, &in_dev->ifa_list, ifa_list)
+			json_ifa(jw, ifa);
+	tn_jw_end_array(jw);
+	tn_jw_end_object(jw);
+}
+
 static void print_ifa(FILE *out, const struct in_ifaddr *ifa)
 {
 	char a[16], b[16], sb[8];
@@ -108,13 +147,19 @@ static void print_dev_brief(FILE *out, struct net_device *dev)
 struct addr_show_arg {
 	const struct ip_global_opts *o;
 	FILE *out;
+	struct tn_jw jw;              /* -j: out is NULL until the array opens */
 };
 
 static void addr_show_one(struct net_device *dev, void *arg)
 {
-	const struct addr_show_arg *a = arg;
+	struct addr_show_arg *a = arg;
 
-	if (a->o->brief)
+	if (a->o->json) {
+		if ((a->o->family == 4 && !dev_has_inet(dev)) || a->o->family == 6)
+			return;
+		ip_json_open(&a->jw, a->out, a->o);
+		json_dev_addrs(a->o, &a->jw, dev);
+	} else if (a->o->brief)
 		print_dev_brief(a->out, dev);
 	else
 		print_dev_addrs(a->o, a->out, dev);
@@ -123,9 +168,12 @@ static void addr_show_one(struct net_device *dev, void *arg)
 static int ipaddr_show(struct tn_cmd_ctx *ctx, const struct ip_global_opts *o, int argc,
 		       char **argv, FILE *out)
 {
-	struct addr_show_arg a = { o, out };
+	struct addr_show_arg a = { .o = o, .out = out };
+	int status = ip_show_devices(ctx, argc, argv, addr_show_one, &a);
 
-	return ip_show_devices(ctx, argc, argv, addr_show_one, &a);
+	if (!status && o->json)
+		ip_json_close(&a.jw, out, o);
+	return status;
 }
 
 /* ---- add / del ---------------------------------------------------------- */

@@ -118,24 +118,29 @@ static bool link_master_down(struct net_device *dev)
 	       dev_net(peer) == dev_net(dev) && !(peer->flags & IFF_UP);
 }
 
+/* The words between < and >, in iproute2's order; returns how many. */
+static unsigned int link_flag_words(struct net_device *dev, const char **w)
+{
+	unsigned int flags = dev_get_flags(dev), n = 0;
+
+	if ((flags & IFF_UP) && !(flags & IFF_RUNNING))
+		w[n++] = "NO-CARRIER";
+	for (unsigned int i = 0; i < ARRAY_SIZE(link_flag_names); i++)
+		if (flags & link_flag_names[i].flag)
+			w[n++] = link_flag_names[i].name;
+	if (link_master_down(dev))
+		w[n++] = "M-DOWN";
+	return n;
+}
+
 static void print_link_flags(FILE *out, struct net_device *dev)
 {
-	unsigned int flags = dev_get_flags(dev);
-	const char *sep = "";
+	const char *w[ARRAY_SIZE(link_flag_names) + 2];
+	unsigned int n = link_flag_words(dev, w);
 
 	fputc('<', out);
-	if ((flags & IFF_UP) && !(flags & IFF_RUNNING)) {
-		fputs("NO-CARRIER", out);
-		sep = ",";
-	}
-	for (unsigned int i = 0; i < ARRAY_SIZE(link_flag_names); i++) {
-		if (flags & link_flag_names[i].flag) {
-			fprintf(out, "%s%s", sep, link_flag_names[i].name);
-			sep = ",";
-		}
-	}
-	if (link_master_down(dev))
-		fprintf(out, "%sM-DOWN", sep);
+	for (unsigned int i = 0; i < n; i++)
+		fprintf(out, "%s%s", i ? "," : "", w[i]);
 	fputs("> ", out);
 }
 
@@ -201,6 +206,54 @@ static void print_lladdr_line(FILE *out, struct net_device *dev)
 	}
 	print_link_netns(out, dev);
 	fputc('\n', out);
+}
+
+/*
+ * `ip -j`: iproute2's print_linkinfo() in JSON, the same members in the
+ * same order: "link" names a peer in this namespace, "link_index" and
+ * "link_netnsid" one elsewhere.
+ */
+void ip_json_link(struct tn_jw *jw, struct net_device *dev, bool with_mode, bool show_ll)
+{
+	const char *w[ARRAY_SIZE(link_flag_names) + 2];
+	unsigned int n = link_flag_words(dev, w);
+	char addr[3 * MAX_ADDR_LEN];
+	struct net_device *peer;
+	int iflink;
+
+	tn_jw_int(jw, "ifindex", dev->ifindex);
+	if (link_shown(dev, &iflink, &peer) && iflink) {
+		if (peer && dev_net(peer) == dev_net(dev))
+			tn_jw_string(jw, "link", peer->name);
+		else
+			tn_jw_int(jw, "link_index", iflink);
+	}
+	tn_jw_string(jw, "ifname", dev->name);
+	tn_jw_start_array(jw, "flags");
+	for (unsigned int i = 0; i < n; i++)
+		tn_jw_string(jw, NULL, w[i]);
+	tn_jw_end_array(jw);
+	tn_jw_uint(jw, "mtu", dev->mtu);
+	tn_jw_string(jw, "qdisc", link_qdisc_name(dev));
+	tn_jw_string(jw, "operstate", ip_operstate_name(dev));
+	if (with_mode)
+		tn_jw_string(jw, "linkmode", "DEFAULT");
+	tn_jw_string(jw, "group", "default");
+	tn_jw_uint(jw, "txqlen", dev->tx_queue_len);
+	if (!show_ll)
+		return;
+	tn_jw_string(jw, "link_type", link_type_name(dev->type));
+	if (dev->addr_len) {
+		format_lladdr(dev->dev_addr, dev->addr_len, addr, sizeof(addr));
+		tn_jw_string(jw, "address", addr);
+		format_lladdr(dev->broadcast, dev->addr_len, addr, sizeof(addr));
+		tn_jw_string(jw, (dev->flags & IFF_POINTOPOINT) ? "peer" : "broadcast", addr);
+	}
+	/* JSON gives the id, never the name. XXX: tuxnet's ns_id is one
+	 * number per namespace in the stack; Linux's nsid is what the
+	 * observing namespace assigned to the peer's (docs/deviations.md). */
+	if (!peer_is_local(dev, &peer) && peer)
+		tn_jw_int(jw, "link_netnsid", dev_net(peer)->ns_id);
 }
 
 /* Digits of v, for iproute2's size_columns(). */
@@ -351,12 +404,20 @@ int ip_show_devices(struct tn_cmd_ctx *ctx, int argc, char **argv,
 struct link_show_arg {
 	const struct ip_global_opts *o;
 	FILE *out;
+	struct tn_jw jw;              /* -j: out is NULL until the array opens */
 };
 
 static void link_show_one(struct net_device *dev, void *arg)
 {
-	const struct link_show_arg *a = arg;
+	struct link_show_arg *a = arg;
 
+	if (a->o->json) {
+		ip_json_open(&a->jw, a->out, a->o);
+		tn_jw_start_object(&a->jw, NULL);
+		ip_json_link(&a->jw, dev, true, true);
+		tn_jw_end_object(&a->jw);
+		return;
+	}
 	if (a->o->brief) {
 		print_link_brief(a->out, dev);
 		return;
@@ -369,9 +430,29 @@ static void link_show_one(struct net_device *dev, void *arg)
 static int iplink_show(struct tn_cmd_ctx *ctx, const struct ip_global_opts *o, int argc,
 		       char **argv, FILE *out)
 {
-	struct link_show_arg a = { o, out };
+	struct link_show_arg a = { .o = o, .out = out };
+	int status = ip_show_devices(ctx, argc, argv, link_show_one, &a);
 
-	return ip_show_devices(ctx, argc, argv, link_show_one, &a);
+	if (!status && o->json)
+		ip_json_close(&a.jw, out, o);
+	return status;
+}
+
+/* The array `ip -j` prints around the devices, started by the first (an
+ * unknown device prints only its error). */
+void ip_json_open(struct tn_jw *jw, FILE *out, const struct ip_global_opts *o)
+{
+	if (jw->out)
+		return;
+	tn_jw_init(jw, out, o->pretty);
+	tn_jw_start_array(jw, NULL);
+}
+
+void ip_json_close(struct tn_jw *jw, FILE *out, const struct ip_global_opts *o)
+{
+	ip_json_open(jw, out, o);
+	tn_jw_end_array(jw);
+	tn_jw_finish(jw);
 }
 
 /* ---- add / delete ------------------------------------------------------ */
