@@ -288,7 +288,8 @@ int do_iproute(struct tn_cmd_ctx *ctx, const struct ip_global_opts *o, int argc,
 /* The first line(s) of `ip link` / `ip addr` for one device (iplink.c):
  * "N: NAME@PEER: <FLAGS> mtu ... qlen N" and, with show_ll, the link/ether
  * line. with_mode adds "mode DEFAULT" (ip link, not ip addr). */
-void ip_print_link(FILE *out, struct net_device *dev, bool with_mode, bool show_ll);
+void ip_print_link(FILE *out, struct net_device *dev, bool with_mode, bool show_ll,
+		   bool details);
 /* The RX/TX block of `ip -s link`. */
 void ip_print_link_stats(FILE *out, struct net_device *dev, int level);
 /* "NAME@PEER" as ip prints a device name (buf IFNAMSIZ * 2 + 8). */

@@ -121,7 +121,7 @@ static void print_dev_addrs(const struct ip_global_opts *o, FILE *out, struct ne
 		return;
 	if (o->family == 6)
 		return;
-	ip_print_link(out, dev, false, o->family != 4);
+	ip_print_link(out, dev, false, o->family != 4, o->details);
 	if (in_dev)
 		list_for_each_entry(ifa, &in_dev->ifa_list, ifa_list)
 			print_ifa(out, ifa);

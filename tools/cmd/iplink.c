@@ -7,7 +7,8 @@
  * another namespace), tuxtest (the test device) and tap (a host TAP
  * interface, `type tap hostdev HOSTNAME`). Changes go through the
  * device API in the order the kernel's do_setlink applies them: namespace,
- * name, address, mtu, queue length, then flags. Not here yet: -d details,
+ * name, address, mtu, queue length, then flags. -d prints the details of
+ * software devices. Not here yet:
  * `ip link set ... arp|multicast|group|master`, VLANs, bridges, bonds.
  */
 #include <errno.h>
@@ -193,7 +194,25 @@ static void print_link_netns(FILE *out, struct net_device *dev)
 		fprintf(out, " link-netnsid %u", dev_net(peer)->ns_id);
 }
 
-static void print_lladdr_line(FILE *out, struct net_device *dev)
+/*
+ * `ip -d`: iproute2's show_details members. Linux's lo and veth report
+ * tso_max_size GSO_MAX_SIZE (524280) and a queue per CPU for veth; tuxnet
+ * devices have one queue each (docs/deviations.md). addrgenmode is IPv6's
+ * and always eui64 here, as on a Linux device nobody configured.
+ */
+static void print_link_details(FILE *out, struct net_device *dev)
+{
+	fprintf(out, " promiscuity %u  allmulti 0 minmtu %u maxmtu %u ", dev->promiscuity,
+		dev->min_mtu, dev->max_mtu);
+	/* IFLA_LINKINFO: devices made by `ip link add` (lo has none). */
+	if (dev->kind && dev->type != ARPHRD_LOOPBACK)
+		fprintf(out, "\n    %s ", dev->kind);
+	fprintf(out, "addrgenmode eui64 numtxqueues 1 numrxqueues 1 gso_max_size %u "
+		"gso_max_segs 65535 tso_max_size 524280 tso_max_segs 65535 gro_max_size 65536 ",
+		dev->gso_max_size);
+}
+
+static void print_lladdr_line(FILE *out, struct net_device *dev, bool details)
 {
 	char addr[3 * MAX_ADDR_LEN], brd[3 * MAX_ADDR_LEN];
 
@@ -205,6 +224,8 @@ static void print_lladdr_line(FILE *out, struct net_device *dev)
 			(dev->flags & IFF_POINTOPOINT) ? "peer" : "brd", brd);
 	}
 	print_link_netns(out, dev);
+	if (details)
+		print_link_details(out, dev);
 	fputc('\n', out);
 }
 
@@ -343,7 +364,8 @@ void ip_print_link_stats(FILE *out, struct net_device *dev, int level)
 		print_error_stats(out, cols, "TX", txe_names, txe);
 }
 
-void ip_print_link(FILE *out, struct net_device *dev, bool with_mode, bool show_ll)
+void ip_print_link(FILE *out, struct net_device *dev, bool with_mode, bool show_ll,
+		   bool details)
 {
 	char name[2 * IFNAMSIZ + 8];
 
@@ -353,7 +375,7 @@ void ip_print_link(FILE *out, struct net_device *dev, bool with_mode, bool show_
 		link_qdisc_name(dev), ip_operstate_name(dev), with_mode ? "mode DEFAULT " : "",
 		dev->tx_queue_len);
 	if (show_ll)
-		print_lladdr_line(out, dev);
+		print_lladdr_line(out, dev, details);
 }
 
 static void print_link_brief(FILE *out, struct net_device *dev)
@@ -422,7 +444,7 @@ static void link_show_one(struct net_device *dev, void *arg)
 		print_link_brief(a->out, dev);
 		return;
 	}
-	ip_print_link(a->out, dev, true, true);
+	ip_print_link(a->out, dev, true, true, a->o->details);
 	if (a->o->stats)
 		ip_print_link_stats(a->out, dev, a->o->stats);
 }
