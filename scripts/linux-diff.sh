@@ -127,6 +127,7 @@ __cleanup() {
 	for j in $(jobs -p); do kill "$j" 2>/dev/null; done
 	wait 2>/dev/null
 	for n in $(command ip netns list | awk '{ print $1 }'); do command ip netns del "$n"; done
+	rm -f "$NSTAT_HISTORY"
 }
 trap __cleanup EXIT
 sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 \
