@@ -78,6 +78,8 @@ normalize() {
 			# Automatic qdisc handles (a global counter on Linux).
 			s/^(qdisc \S+ )[0-9a-f]+:/${1}H:/ unless /^qdisc \S+ 0:/;
 			s/("handle": ")[0-9a-f]+:/${1}H:/g;
+			# netem draws its seed at random unless told one.
+			s/^(qdisc netem .* seed )\d+/${1}S/;
 			# The reference count of a qdisc: 1 + the transmit queues of the device,
 			# which on Linux follow the number of CPUs of the host (veth).
 			s/ root refcnt \d+/ root refcnt N/;
