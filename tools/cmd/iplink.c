@@ -582,14 +582,15 @@ static void link_set_qlen(struct net_device *dev, unsigned long qlen)
 	dev->tx_queue_len = (unsigned int)qlen;
 }
 
+/* `promisc on|off` is the user's flag (gflags), one reference however
+ * often it is set, and what `ip link` shows: dev_change_flags(), as
+ * do_setlink() does. */
 static int link_set_promisc(struct net_device *dev, bool on)
 {
-	/* The user's flag is one reference, however often it is set. */
-	bool is_on = dev->flags & IFF_PROMISC;
+	unsigned int flags = dev_get_flags(dev);
 
-	if (on == is_on)
-		return 0;
-	return dev_set_promiscuity(dev, on ? 1 : -1);
+	flags = on ? (flags | IFF_PROMISC) : (flags & ~IFF_PROMISC);
+	return dev_change_flags(dev, flags);
 }
 
 /* Apply r to dev in do_setlink()'s order. */
