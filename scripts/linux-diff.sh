@@ -75,6 +75,7 @@ normalize() {
 			s/^(rtt|round-trip) min\/avg\/max\/mdev = \S+ ms/rtt min\/avg\/max\/mdev = T ms/;
 			s/(\s)\d+\.\d+ ms\b/${1}T ms/g;
 			s/ \d+\.\d+ms\b/ Tms/g;
+			s/\bcache expires \d+sec/cache expires Nsec/;
 			# Automatic qdisc handles (a global counter on Linux).
 			s/^(qdisc \S+ )[0-9a-f]+:/${1}H:/ unless /^qdisc \S+ 0:/;
 			s/("handle": ")[0-9a-f]+:/${1}H:/g;
