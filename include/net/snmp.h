@@ -12,8 +12,15 @@
 
 #define ICMPMSG_MIB_MAX 512   /* [0,255] in by type, [256,511] out by type */
 
+/* Ip's OutTransmits (Linux 6.3+): every packet ip_finish_output2 hands on,
+ * forwarded ones and each fragment included, where OutRequests counts what
+ * was sent locally. The <linux/snmp.h> of the build host may predate it, so
+ * it gets the index after that enum's end. */
+#define IPSTATS_MIB_OUTTRANSMITS __IPSTATS_MIB_MAX
+#define TN_IPSTATS_MIB_MAX (__IPSTATS_MIB_MAX + 1)
+
 struct netns_mib {
-	u64 ip[__IPSTATS_MIB_MAX];
+	u64 ip[TN_IPSTATS_MIB_MAX];
 	u64 icmp[__ICMP_MIB_MAX];
 	u64 icmpmsg[ICMPMSG_MIB_MAX];
 	u64 tcp[__TCP_MIB_MAX];

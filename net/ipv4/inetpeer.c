@@ -184,12 +184,20 @@ bool inet_peer_xrlim_allow(struct inet_peer *peer, int timeout, u64 now)
 
 	if (!peer)
 		return true;
-	if (timeout <= 0)
+	if (timeout < 0)
 		return true;
-	token = peer->rate_tokens + (now - peer->rate_last);
-	peer->rate_last = now;
-	if (token > (u64)XRLIM_BURST_FACTOR * timeout)
-		token = (u64)XRLIM_BURST_FACTOR * timeout;
+	/* Linux 6.12's lockless form: the bucket is refilled, capped and
+	 * stamped only when time has passed. So icmp_ratelimit=0 empties a
+	 * bucket that has waited (a time exceeded to a new peer), and leaves
+	 * alone one that ip_error has just drawn from in the same jiffy; the
+	 * two share the bucket (ip_error_allow in ip_input.c). */
+	token = peer->rate_tokens;
+	if (now != peer->rate_last) {
+		token += now - peer->rate_last;
+		peer->rate_last = now;
+		if (token > (u64)XRLIM_BURST_FACTOR * timeout)
+			token = (u64)XRLIM_BURST_FACTOR * timeout;
+	}
 	if (token >= (u64)timeout) {
 		token -= timeout;
 		rc = true;

@@ -20,6 +20,7 @@
 #include "net/dst.h"
 #include "net/icmp.h"
 #include "net/inetdevice.h"
+#include "net/inetpeer.h"
 #include "net/ip.h"
 #include "net/netfilter.h"
 #include "net/protocol.h"
@@ -157,9 +158,44 @@ int ip_rcv(struct sk_buff *skb, struct net_device *dev, struct packet_type *pt,
  * of RTN_UNREACHABLE routes, and the same accounting for a lookup that
  * fails outright). A host that does not forward says nothing and counts
  * IpInAddrErrors (not for us) or IpExtInNoRoutes; a router answers with
- * ICMP destination unreachable (RFC 1812 5.2.7.1). icmp_send applies the
- * rate limits Linux's ip_error applies through inet_peer.
+ * ICMP destination unreachable (RFC 1812 5.2.7.1), rate limited per source
+ * as Linux's ip_error does (ip_error_allow), and then by icmp_send's own
+ * limits.
  */
+/* Linux's ip_rt_error_cost and ip_rt_error_burst (net/ipv4/route.c): one
+ * unreachable per second per source, five in a burst, in jiffies (ms). They
+ * are global sysctls of the initial namespace there; constants here. */
+#define IP_RT_ERROR_COST 1000
+#define IP_RT_ERROR_BURST (5 * IP_RT_ERROR_COST)
+
+/*
+ * ip_error's own token bucket on the sender's inet_peer. It shares
+ * rate_tokens and rate_last with the ICMP rate limit: so, as on Linux, a
+ * router that has just sent a time-exceeded to a source (which empties the
+ * bucket when icmp_ratelimit is 0) stays silent about an unreachable
+ * destination for that source until error_cost has passed.
+ */
+static bool ip_error_allow(struct net *net, u32 saddr)
+{
+	struct inet_peer *peer;
+	bool send = true;
+	u64 now = jiffies(net->stack);
+
+	peer = net->ipv4.peers ? inet_getpeer_v4(net->ipv4.peers, saddr, true) : NULL;
+	if (!peer)
+		return true;
+	peer->rate_tokens += now - peer->rate_last;
+	if (peer->rate_tokens > IP_RT_ERROR_BURST)
+		peer->rate_tokens = IP_RT_ERROR_BURST;
+	peer->rate_last = now;
+	if (peer->rate_tokens >= IP_RT_ERROR_COST)
+		peer->rate_tokens -= IP_RT_ERROR_COST;
+	else
+		send = false;
+	inet_putpeer(peer);
+	return send;
+}
+
 static int __ip_error(struct sk_buff *skb, int err)
 {
 	struct in_device *in_dev = skb->dev ? __in_dev_get(skb->dev) : NULL;
@@ -183,8 +219,13 @@ static int __ip_error(struct sk_buff *skb, int err)
 		reason = SKB_DROP_REASON_IP_INADDRERRORS;
 		__IP_INC_STATS(net, IPSTATS_MIB_INADDRERRORS);
 	}
-	if (in_dev && IN_DEV_FORWARD(in_dev) && code >= 0)
-		icmp_send(skb, ICMP_DEST_UNREACH, code, 0);
+	if (in_dev && IN_DEV_FORWARD(in_dev) && code >= 0) {
+		struct ipv4_repr iph;
+
+		ip_hdr_repr(skb, &iph);
+		if (ip_error_allow(net, iph.saddr))
+			icmp_send(skb, ICMP_DEST_UNREACH, code, 0);
+	}
 	kfree_skb_reason(skb, reason);
 	return 0;
 }

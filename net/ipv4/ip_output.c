@@ -137,8 +137,9 @@ static void ip_count_out_cast(struct net *net, const struct rtable *rt, u32 len)
 /*
  * Hand the packet to the neighbour of the next hop (the gateway, or the
  * destination itself on a connected route), which adds the link header
- * or queues the packet while ARP resolves. IpExtOutOctets counts what
- * leaves, after fragmentation, as Linux does since 6.3.
+ * or queues the packet while ARP resolves. IpExtOutOctets and
+ * IpOutTransmits count what leaves, after fragmentation, as Linux does
+ * since 6.3.
  */
 static int ip_finish_output2(struct net *net, struct sock *sk, struct sk_buff *skb)
 {
@@ -150,6 +151,7 @@ static int ip_finish_output2(struct net *net, struct sock *sk, struct sk_buff *s
 	(void)sk;
 	ip_count_out_cast(net, rt, skb->len);
 	__IP_ADD_STATS(net, IPSTATS_MIB_OUTOCTETS, skb->len);
+	__IP_INC_STATS(net, IPSTATS_MIB_OUTTRANSMITS);
 
 	if (unlikely(skb_headroom(skb) < LL_RESERVED_SPACE(dev) && dev->header_ops)) {
 		if (skb_cow_head(skb, LL_RESERVED_SPACE(dev))) {

@@ -2,7 +2,8 @@
  * Forwarding between two test devices (eth0 10.0.0.1/24, eth1 10.1.0.1/24)
  * with net.ipv4.ip_forward: the TTL spent and the checksum updated
  * incrementally (checked against a full recomputation), TTL expiry, DF
- * packets too big for the next hop, and a host (ip_forward=0) that drops.
+ * packets too big for the next hop, a host (ip_forward=0) that drops, and
+ * the rate of ICMP unreachables for destinations without a route.
  */
 #include "tn_ipv4.h"
 
@@ -184,6 +185,76 @@ static void test_forwarding_off_then_host_drops_silently(void **state)
 	ip_world_free(&w);
 }
 
+/* The first ICMP of a frame that tuxnet sent back on eth0, or -1. */
+static int pop_icmp_type(struct ip_world *w)
+{
+	struct sk_buff *skb = testdev_pop_tx(w->eth0);
+	int type;
+
+	if (!skb)
+		return -1;
+	type = skb->data[ETH_HLEN + 9] == 1 ? skb->data[ETH_HLEN + 20] : -2;
+	consume_skb(skb);
+	return type;
+}
+
+/*
+ * Linux's ip_error bucket on the source's inet_peer (1 s a message, 5 in a
+ * burst) shares the peer with the ICMP rate limit. With icmp_ratelimit=0 a
+ * time exceeded empties it, so an unreachable for the same source right
+ * after is not sent; a second later it is.
+ */
+static void test_time_exceeded_then_unreachable_waits_error_cost(void **state)
+{
+	struct ip_world w;
+	struct ip_pkt p = transit_pkt();
+
+	(void)state;
+	router_init(&w);
+	assert_int_equal(tn_sysctl_write(w.net, "net.ipv4.icmp_ratelimit", "0"), 0);
+	p.ttl = 1;
+	inject_pkt(&w, w.eth0, &p);
+	assert_int_equal(pop_icmp_type(&w), ICMP_TIME_EXCEEDED);
+
+	p = transit_pkt();
+	p.daddr = 0xc0000201;   /* 192.0.2.1: no route */
+	inject_pkt(&w, w.eth0, &p);
+	assert_int_equal(pop_icmp_type(&w), -1);
+	assert_int_equal(ip_mib(&w, IPSTATS_MIB_INNOROUTES), 1);
+
+	tn_test_run(w.st, 999);
+	inject_pkt(&w, w.eth0, &p);
+	assert_int_equal(pop_icmp_type(&w), -1);
+	tn_test_run(w.st, 1000);
+	inject_pkt(&w, w.eth0, &p);
+	assert_int_equal(pop_icmp_type(&w), ICMP_DEST_UNREACH);
+	assert_int_equal(ip_mib(&w, IPSTATS_MIB_INNOROUTES), 3);
+	ip_world_free(&w);
+}
+
+/* A source the router never answered starts with a full bucket: five
+ * unreachables at once, then one a second. */
+static void test_unreachable_burst_then_error_cost(void **state)
+{
+	struct ip_world w;
+	struct ip_pkt p = transit_pkt();
+	int sent = 0;
+
+	(void)state;
+	router_init(&w);
+	assert_int_equal(tn_sysctl_write(w.net, "net.ipv4.icmp_ratelimit", "0"), 0);
+	p.daddr = 0xc0000201;
+	for (int i = 0; i < 8; i++) {
+		inject_pkt(&w, w.eth0, &p);
+		sent += pop_icmp_type(&w) == ICMP_DEST_UNREACH;
+	}
+	assert_int_equal(sent, 5);
+	tn_test_run(w.st, 1000);
+	inject_pkt(&w, w.eth0, &p);
+	assert_int_equal(pop_icmp_type(&w), ICMP_DEST_UNREACH);
+	ip_world_free(&w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -193,6 +264,8 @@ int main(void)
 		cmocka_unit_test(test_df_too_big_for_next_hop_then_frag_needed),
 		cmocka_unit_test(test_no_df_too_big_then_fragmented_on_next_hop),
 		cmocka_unit_test(test_forwarding_off_then_host_drops_silently),
+		cmocka_unit_test(test_time_exceeded_then_unreachable_waits_error_cost),
+		cmocka_unit_test(test_unreachable_burst_then_error_cost),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -243,7 +243,36 @@ struct ip_global_opts {
 	bool brief;                   /* -br */
 	bool details;                 /* -d */
 	int family;                   /* -4 / -6 / -0, 0 if none */
+	bool json;                    /* -j */
+	bool pretty;                  /* -p (with -j) */
 };
+
+/* iproute2's JSON writer (json.c), for `ip -j [-p]`. */
+struct tn_jw {
+	FILE *out;
+	bool pretty;
+	int depth;
+	char sep;                     /* ',' once a member was written, else 0 */
+};
+
+void tn_jw_init(struct tn_jw *jw, FILE *out, bool pretty);
+void tn_jw_name(struct tn_jw *jw, const char *name);
+/* name: NULL inside an array. */
+void tn_jw_start_object(struct tn_jw *jw, const char *name);
+void tn_jw_end_object(struct tn_jw *jw);
+void tn_jw_start_array(struct tn_jw *jw, const char *name);
+void tn_jw_end_array(struct tn_jw *jw);
+void tn_jw_string(struct tn_jw *jw, const char *name, const char *v);
+void tn_jw_uint(struct tn_jw *jw, const char *name, unsigned long long v);
+void tn_jw_int(struct tn_jw *jw, const char *name, long long v);
+void tn_jw_bool(struct tn_jw *jw, const char *name, bool v);
+void tn_jw_finish(struct tn_jw *jw);
+/* The members of one device in `ip -j link` (with_mode) / `ip -j addr`. */
+void ip_json_link(struct tn_jw *jw, struct net_device *dev, bool with_mode, bool show_ll);
+/* The outer array, opened at the first device (jw zeroed before) and
+ * closed with the document's newline. */
+void ip_json_open(struct tn_jw *jw, FILE *out, const struct ip_global_opts *o);
+void ip_json_close(struct tn_jw *jw, FILE *out, const struct ip_global_opts *o);
 
 int do_iplink(struct tn_cmd_ctx *ctx, const struct ip_global_opts *o, int argc,
 		char **argv, FILE *out);
@@ -259,9 +288,10 @@ int do_iproute(struct tn_cmd_ctx *ctx, const struct ip_global_opts *o, int argc,
 /* The first line(s) of `ip link` / `ip addr` for one device (iplink.c):
  * "N: NAME@PEER: <FLAGS> mtu ... qlen N" and, with show_ll, the link/ether
  * line. with_mode adds "mode DEFAULT" (ip link, not ip addr). */
-void ip_print_link(FILE *out, struct net_device *dev, bool with_mode, bool show_ll);
+void ip_print_link(FILE *out, struct net_device *dev, bool with_mode, bool show_ll,
+		   bool details);
 /* The RX/TX block of `ip -s link`. */
-void ip_print_link_stats(FILE *out, struct net_device *dev);
+void ip_print_link_stats(FILE *out, struct net_device *dev, int level);
 /* "NAME@PEER" as ip prints a device name (buf IFNAMSIZ * 2 + 8). */
 const char *ip_link_name(struct net_device *dev, char *buf, size_t len);
 /* "UP", "DOWN", "UNKNOWN", ... */

@@ -111,6 +111,10 @@ static int ip_parse_opt(struct tn_cmd_ctx *ctx, struct ip_global_opts *o, int ar
 		o->family = 6;
 	else if (strcmp(opt, "0") == 0)
 		o->family = -1;
+	else if (strcmp(opt, "j") == 0 || tn_matches(opt, "json"))
+		o->json = true;
+	else if (strcmp(opt, "p") == 0 || tn_matches(opt, "pretty"))
+		o->pretty = true;
 	else if (tn_matches(opt, "color") || tn_matches(opt, "human-readable"))
 		;  /* accepted, no effect: output is plain and exact */
 	else {

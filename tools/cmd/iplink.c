@@ -7,7 +7,8 @@
  * another namespace), tuxtest (the test device) and tap (a host TAP
  * interface, `type tap hostdev HOSTNAME`). Changes go through the
  * device API in the order the kernel's do_setlink applies them: namespace,
- * name, address, mtu, queue length, then flags. Not here yet: -d details,
+ * name, address, mtu, queue length, then flags. -d prints the details of
+ * software devices. Not here yet:
  * `ip link set ... arp|multicast|group|master`, VLANs, bridges, bonds.
  */
 #include <errno.h>
@@ -118,24 +119,29 @@ static bool link_master_down(struct net_device *dev)
 	       dev_net(peer) == dev_net(dev) && !(peer->flags & IFF_UP);
 }
 
+/* The words between < and >, in iproute2's order; returns how many. */
+static unsigned int link_flag_words(struct net_device *dev, const char **w)
+{
+	unsigned int flags = dev_get_flags(dev), n = 0;
+
+	if ((flags & IFF_UP) && !(flags & IFF_RUNNING))
+		w[n++] = "NO-CARRIER";
+	for (unsigned int i = 0; i < ARRAY_SIZE(link_flag_names); i++)
+		if (flags & link_flag_names[i].flag)
+			w[n++] = link_flag_names[i].name;
+	if (link_master_down(dev))
+		w[n++] = "M-DOWN";
+	return n;
+}
+
 static void print_link_flags(FILE *out, struct net_device *dev)
 {
-	unsigned int flags = dev_get_flags(dev);
-	const char *sep = "";
+	const char *w[ARRAY_SIZE(link_flag_names) + 2];
+	unsigned int n = link_flag_words(dev, w);
 
 	fputc('<', out);
-	if ((flags & IFF_UP) && !(flags & IFF_RUNNING)) {
-		fputs("NO-CARRIER", out);
-		sep = ",";
-	}
-	for (unsigned int i = 0; i < ARRAY_SIZE(link_flag_names); i++) {
-		if (flags & link_flag_names[i].flag) {
-			fprintf(out, "%s%s", sep, link_flag_names[i].name);
-			sep = ",";
-		}
-	}
-	if (link_master_down(dev))
-		fprintf(out, "%sM-DOWN", sep);
+	for (unsigned int i = 0; i < n; i++)
+		fprintf(out, "%s%s", i ? "," : "", w[i]);
 	fputs("> ", out);
 }
 
@@ -188,7 +194,25 @@ static void print_link_netns(FILE *out, struct net_device *dev)
 		fprintf(out, " link-netnsid %u", dev_net(peer)->ns_id);
 }
 
-static void print_lladdr_line(FILE *out, struct net_device *dev)
+/*
+ * `ip -d`: iproute2's show_details members. Linux's lo and veth report
+ * tso_max_size GSO_MAX_SIZE (524280) and a queue per CPU for veth; tuxnet
+ * devices have one queue each (docs/deviations.md). addrgenmode is IPv6's
+ * and always eui64 here, as on a Linux device nobody configured.
+ */
+static void print_link_details(FILE *out, struct net_device *dev)
+{
+	fprintf(out, " promiscuity %u  allmulti 0 minmtu %u maxmtu %u ", dev->promiscuity,
+		dev->min_mtu, dev->max_mtu);
+	/* IFLA_LINKINFO: devices made by `ip link add` (lo has none). */
+	if (dev->kind && dev->type != ARPHRD_LOOPBACK)
+		fprintf(out, "\n    %s ", dev->kind);
+	fprintf(out, "addrgenmode eui64 numtxqueues 1 numrxqueues 1 gso_max_size %u "
+		"gso_max_segs 65535 tso_max_size 524280 tso_max_segs 65535 gro_max_size 65536 ",
+		dev->gso_max_size);
+}
+
+static void print_lladdr_line(FILE *out, struct net_device *dev, bool details)
 {
 	char addr[3 * MAX_ADDR_LEN], brd[3 * MAX_ADDR_LEN];
 
@@ -200,7 +224,57 @@ static void print_lladdr_line(FILE *out, struct net_device *dev)
 			(dev->flags & IFF_POINTOPOINT) ? "peer" : "brd", brd);
 	}
 	print_link_netns(out, dev);
+	if (details)
+		print_link_details(out, dev);
 	fputc('\n', out);
+}
+
+/*
+ * `ip -j`: iproute2's print_linkinfo() in JSON, the same members in the
+ * same order: "link" names a peer in this namespace, "link_index" and
+ * "link_netnsid" one elsewhere.
+ */
+void ip_json_link(struct tn_jw *jw, struct net_device *dev, bool with_mode, bool show_ll)
+{
+	const char *w[ARRAY_SIZE(link_flag_names) + 2];
+	unsigned int n = link_flag_words(dev, w);
+	char addr[3 * MAX_ADDR_LEN];
+	struct net_device *peer;
+	int iflink;
+
+	tn_jw_int(jw, "ifindex", dev->ifindex);
+	if (link_shown(dev, &iflink, &peer) && iflink) {
+		if (peer && dev_net(peer) == dev_net(dev))
+			tn_jw_string(jw, "link", peer->name);
+		else
+			tn_jw_int(jw, "link_index", iflink);
+	}
+	tn_jw_string(jw, "ifname", dev->name);
+	tn_jw_start_array(jw, "flags");
+	for (unsigned int i = 0; i < n; i++)
+		tn_jw_string(jw, NULL, w[i]);
+	tn_jw_end_array(jw);
+	tn_jw_uint(jw, "mtu", dev->mtu);
+	tn_jw_string(jw, "qdisc", link_qdisc_name(dev));
+	tn_jw_string(jw, "operstate", ip_operstate_name(dev));
+	if (with_mode)
+		tn_jw_string(jw, "linkmode", "DEFAULT");
+	tn_jw_string(jw, "group", "default");
+	tn_jw_uint(jw, "txqlen", dev->tx_queue_len);
+	if (!show_ll)
+		return;
+	tn_jw_string(jw, "link_type", link_type_name(dev->type));
+	if (dev->addr_len) {
+		format_lladdr(dev->dev_addr, dev->addr_len, addr, sizeof(addr));
+		tn_jw_string(jw, "address", addr);
+		format_lladdr(dev->broadcast, dev->addr_len, addr, sizeof(addr));
+		tn_jw_string(jw, (dev->flags & IFF_POINTOPOINT) ? "peer" : "broadcast", addr);
+	}
+	/* JSON gives the id, never the name. XXX: tuxnet's ns_id is one
+	 * number per namespace in the stack; Linux's nsid is what the
+	 * observing namespace assigned to the peer's (docs/deviations.md). */
+	if (!peer_is_local(dev, &peer) && peer)
+		tn_jw_int(jw, "link_netnsid", dev_net(peer)->ns_id);
 }
 
 /* Digits of v, for iproute2's size_columns(). */
@@ -234,33 +308,64 @@ static void print_stats_row(FILE *out, const unsigned int *cols, const u64 *v, b
 
 /* iproute2's print_link_stats64(): two header lines and two value lines
  * whose columns widen to the largest number. */
-void ip_print_link_stats(FILE *out, struct net_device *dev)
+/* `-s -s`: the error line under each, iproute2 6.1's layout (the value row
+ * starts under the first error column). transns is the carrier transition
+ * count, which tuxnet does not keep yet (0; docs/deviations.md). */
+static void print_error_stats(FILE *out, const unsigned int *cols, const char *dir,
+			      const char *const *names, const u64 *v)
 {
+	fprintf(out, "    %s errors:%*s", dir, (int)cols[0] - 10, "");
+	for (unsigned int i = 1; i < 6; i++)
+		fprintf(out, " %*s", (int)cols[i], names[i]);
+	fprintf(out, "\n%*s", (int)cols[0] + 5, "");
+	for (unsigned int i = 1; i < 6; i++)
+		fprintf(out, "%*llu ", (int)cols[i], (unsigned long long)v[i]);
+	fputc('\n', out);
+}
+
+void ip_print_link_stats(FILE *out, struct net_device *dev, int level)
+{
+	static const char *const rxe_names[6] = { "", "length", "crc", "frame", "fifo", "overrun" };
+	static const char *const txe_names[6] = { "", "aborted", "fifo", "window", "heartbt",
+						   "transns" };
 	struct rtnl_link_stats64 s;
 	unsigned int cols[7] = { 10, 7, 6, 7, 7, 7, 10 };  /* "*X errors:", ... "compressed" */
 
 	memset(&s, 0, sizeof(s));
 	dev_get_stats(dev, &s);
+	const u64 rxe[6] = { 0, s.rx_length_errors, s.rx_crc_errors, s.rx_frame_errors,
+			     s.rx_fifo_errors, s.rx_over_errors };
+	const u64 txe[6] = { 0, s.tx_aborted_errors, s.tx_fifo_errors, s.tx_window_errors,
+			     s.tx_heartbeat_errors, 0 };
 	const u64 rx[7] = { s.rx_bytes, s.rx_packets, s.rx_errors, s.rx_dropped,
 			    s.rx_missed_errors, s.multicast, s.rx_compressed };
 	const u64 tx[7] = { s.tx_bytes, s.tx_packets, s.tx_errors, s.tx_dropped,
 			    s.tx_carrier_errors, s.collisions, s.tx_compressed };
 	size_columns(cols, rx, 7);
 	size_columns(cols, tx, 7);
+	if (level > 1) {
+		size_columns(cols, rxe, 6);
+		size_columns(cols, txe, 6);
+	}
 
 	fprintf(out, "    RX: %*s %*s %*s %*s %*s %*s %*s\n", (int)cols[0] - 4, "bytes",
 		(int)cols[1], "packets", (int)cols[2], "errors", (int)cols[3], "dropped",
 		(int)cols[4], "missed", (int)cols[5], "mcast", (int)cols[6],
 		s.rx_compressed ? "compressed" : "");
 	print_stats_row(out, cols, rx, s.rx_compressed != 0);
+	if (level > 1)
+		print_error_stats(out, cols, "RX", rxe_names, rxe);
 	fprintf(out, "    TX: %*s %*s %*s %*s %*s %*s %*s\n", (int)cols[0] - 4, "bytes",
 		(int)cols[1], "packets", (int)cols[2], "errors", (int)cols[3], "dropped",
 		(int)cols[4], "carrier", (int)cols[5], "collsns", (int)cols[6],
 		s.tx_compressed ? "compressed" : "");
 	print_stats_row(out, cols, tx, s.tx_compressed != 0);
+	if (level > 1)
+		print_error_stats(out, cols, "TX", txe_names, txe);
 }
 
-void ip_print_link(FILE *out, struct net_device *dev, bool with_mode, bool show_ll)
+void ip_print_link(FILE *out, struct net_device *dev, bool with_mode, bool show_ll,
+		   bool details)
 {
 	char name[2 * IFNAMSIZ + 8];
 
@@ -270,7 +375,7 @@ void ip_print_link(FILE *out, struct net_device *dev, bool with_mode, bool show_
 		link_qdisc_name(dev), ip_operstate_name(dev), with_mode ? "mode DEFAULT " : "",
 		dev->tx_queue_len);
 	if (show_ll)
-		print_lladdr_line(out, dev);
+		print_lladdr_line(out, dev, details);
 }
 
 static void print_link_brief(FILE *out, struct net_device *dev)
@@ -321,27 +426,55 @@ int ip_show_devices(struct tn_cmd_ctx *ctx, int argc, char **argv,
 struct link_show_arg {
 	const struct ip_global_opts *o;
 	FILE *out;
+	struct tn_jw jw;              /* -j: out is NULL until the array opens */
 };
 
 static void link_show_one(struct net_device *dev, void *arg)
 {
-	const struct link_show_arg *a = arg;
+	struct link_show_arg *a = arg;
 
+	if (a->o->json) {
+		ip_json_open(&a->jw, a->out, a->o);
+		tn_jw_start_object(&a->jw, NULL);
+		ip_json_link(&a->jw, dev, true, true);
+		tn_jw_end_object(&a->jw);
+		return;
+	}
 	if (a->o->brief) {
 		print_link_brief(a->out, dev);
 		return;
 	}
-	ip_print_link(a->out, dev, true, true);
+	ip_print_link(a->out, dev, true, true, a->o->details);
 	if (a->o->stats)
-		ip_print_link_stats(a->out, dev);
+		ip_print_link_stats(a->out, dev, a->o->stats);
 }
 
 static int iplink_show(struct tn_cmd_ctx *ctx, const struct ip_global_opts *o, int argc,
 		       char **argv, FILE *out)
 {
-	struct link_show_arg a = { o, out };
+	struct link_show_arg a = { .o = o, .out = out };
+	int status = ip_show_devices(ctx, argc, argv, link_show_one, &a);
 
-	return ip_show_devices(ctx, argc, argv, link_show_one, &a);
+	if (!status && o->json)
+		ip_json_close(&a.jw, out, o);
+	return status;
+}
+
+/* The array `ip -j` prints around the devices, started by the first (an
+ * unknown device prints only its error). */
+void ip_json_open(struct tn_jw *jw, FILE *out, const struct ip_global_opts *o)
+{
+	if (jw->out)
+		return;
+	tn_jw_init(jw, out, o->pretty);
+	tn_jw_start_array(jw, NULL);
+}
+
+void ip_json_close(struct tn_jw *jw, FILE *out, const struct ip_global_opts *o)
+{
+	ip_json_open(jw, out, o);
+	tn_jw_end_array(jw);
+	tn_jw_finish(jw);
 }
 
 /* ---- add / delete ------------------------------------------------------ */
@@ -449,14 +582,15 @@ static void link_set_qlen(struct net_device *dev, unsigned long qlen)
 	dev->tx_queue_len = (unsigned int)qlen;
 }
 
+/* `promisc on|off` is the user's flag (gflags), one reference however
+ * often it is set, and what `ip link` shows: dev_change_flags(), as
+ * do_setlink() does. */
 static int link_set_promisc(struct net_device *dev, bool on)
 {
-	/* The user's flag is one reference, however often it is set. */
-	bool is_on = dev->flags & IFF_PROMISC;
+	unsigned int flags = dev_get_flags(dev);
 
-	if (on == is_on)
-		return 0;
-	return dev_set_promiscuity(dev, on ? 1 : -1);
+	flags = on ? (flags | IFF_PROMISC) : (flags & ~IFF_PROMISC);
+	return dev_change_flags(dev, flags);
 }
 
 /* Apply r to dev in do_setlink()'s order. */

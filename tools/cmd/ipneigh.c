@@ -17,6 +17,7 @@
 #include "net/neighbour.h"
 #include "net/arp.h"
 #include "net/etherdevice.h"
+#include "net/inetdevice.h"
 #include "tools/cmd/cmd.h"
 
 /* What `ip neigh show` lists without a "nud" filter: all but NOARP. */
@@ -59,6 +60,8 @@ struct neigh_walk {
 	FILE *out;
 	struct net_device *dev;     /* filter: NULL for all */
 	unsigned int states;        /* filter: NUD bits (0x100: NONE) */
+	u32 pfx;                    /* filter: [to] PREFIX, host order ... */
+	int pfx_len;                /* ... and its length; 0 for any */
 	struct neighbour **found;   /* flush: collected entries (referenced) */
 	unsigned int nfound, cap;
 	bool nomem;
@@ -67,7 +70,8 @@ struct neigh_walk {
 static bool neigh_wanted(const struct neigh_walk *w, const struct neighbour *n)
 {
 	return !n->dead && (!w->dev || n->dev == w->dev) &&
-	       (w->states & nud_filter_bit(n->nud_state));
+	       (w->states & nud_filter_bit(n->nud_state)) &&
+	       ((neigh_key32(n) ^ w->pfx) & inet_make_mask(w->pfx_len)) == 0;
 }
 
 static void print_neigh_state(FILE *out, u8 state)
@@ -117,7 +121,8 @@ static void neigh_collect_one(struct neighbour *n, void *arg)
 	w->found[w->nfound++] = neigh_clone(n);
 }
 
-/* The arguments show and flush share: [dev D] [nud STATE]. */
+/* The arguments show and flush share: [dev D] [nud STATE] [[to] PREFIX]
+ * (iproute2's do_show_or_flush()). */
 static int neigh_parse_filter(struct tn_cmd_ctx *ctx, struct neigh_walk *w, int argc,
 			      char **argv)
 {
@@ -141,7 +146,14 @@ static int neigh_parse_filter(struct tn_cmd_ctx *ctx, struct neigh_walk *w, int 
 		} else if (strcmp(argv[0], "all") == 0) {
 			continue;
 		} else {
-			return ip_duparg2(ctx, "dev", argv[0]);
+			bool has_plen;
+			if (strcmp(argv[0], "to") == 0 && argc > 1)
+				argc--, argv++;
+			if (w->pfx_len > 0 ||
+			    !tn_cmd_parse_prefix(argv[0], &w->pfx, &w->pfx_len, &has_plen))
+				return ip_duparg2(ctx, "dev", argv[0]);
+			if (!has_plen)
+				w->pfx_len = 32;
 		}
 	}
 	w->states &= NEIGH_STATE_ALL;

@@ -16,6 +16,7 @@
  * Not here: multipath (nexthop), rules, IPv6, `ip route flush`, `save`.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "net/skbuff.h"
@@ -88,7 +89,41 @@ struct rt_show {
 	u32 table;                    /* 0: all */
 	bool table_given;             /* a table was named: don't print "table X" */
 	int oif;                      /* dev filter, 0: none */
+	int proto, scope, type;       /* filters, -1: none (then not printed) */
+	u32 dst;                      /* prefix filter ... */
+	int dst_len;                  /* ... its length, -1: none */
+	char how;                     /* 'e'xact (to), 'r'oot, 'm'atch */
+	bool flush;                   /* collect for ip route flush */
+	struct fib_route_info *found; /* flush: the routes to delete */
+	unsigned int nfound, cap;
 };
+
+/* iproute2's filter_nlmsg() for the prefix: exact, root (routes inside
+ * the prefix) or match (routes that cover it). */
+static bool rt_prefix_wanted(const struct rt_show *s, const struct fib_route_info *ri)
+{
+	u32 m;
+
+	if (s->dst_len < 0)
+		return true;
+	switch (s->how) {
+	case 'r':
+		m = inet_make_mask(s->dst_len);
+		return ri->dst_len >= s->dst_len && (ri->dst & m) == s->dst;
+	case 'm':
+		m = inet_make_mask(ri->dst_len);
+		return ri->dst_len <= s->dst_len && (s->dst & m) == ri->dst;
+	default:
+		return ri->dst_len == s->dst_len && ri->dst == s->dst;
+	}
+}
+
+static bool rt_wanted(const struct rt_show *s, const struct fib_route_info *ri)
+{
+	return (!s->oif || ri->oif == s->oif) && (s->proto < 0 || ri->protocol == s->proto) &&
+	       (s->scope < 0 || ri->scope == s->scope) && (s->type < 0 || ri->type == s->type) &&
+	       rt_prefix_wanted(s, ri);
+}
 
 static void rt_print_dst(FILE *out, u32 dst, u8 len)
 {
@@ -120,8 +155,20 @@ static void rt_show_one(const struct fib_route_info *ri, void *arg)
 	struct net_device *dev = ri->oif ? __dev_get_by_index(s->ctx->net, ri->oif) : NULL;
 	char a[16], n[16];
 
-	if (s->oif && ri->oif != s->oif)
+	if (!rt_wanted(s, ri))
 		return;
+	if (s->flush) {
+		if (s->nfound == s->cap) {
+			unsigned int cap = s->cap ? 2 * s->cap : 16;
+			struct fib_route_info *f = realloc(s->found, cap * sizeof(*f));
+			if (!f)
+				return;
+			s->found = f;
+			s->cap = cap;
+		}
+		s->found[s->nfound++] = *ri;
+		return;
+	}
 	if (ri->type != RTN_UNICAST)
 		fprintf(out, "%s ", N2A(rt_type_names, ri->type, n));
 	rt_print_dst(out, ri->dst, ri->dst_len);
@@ -133,9 +180,10 @@ static void rt_show_one(const struct fib_route_info *ri, void *arg)
 		fprintf(out, "dev %s ", dev->name);
 	if (!s->table_given && ri->table != RT_TABLE_MAIN)
 		fprintf(out, "table %s ", N2A(rt_table_names, ri->table, n));
-	if (ri->protocol != RTPROT_BOOT)
+	/* A field the filter fixed is not printed (iproute2's masks). */
+	if (ri->protocol != RTPROT_BOOT && s->proto < 0)
 		fprintf(out, "proto %s ", N2A(rt_proto_names, ri->protocol, n));
-	if (ri->scope != RT_SCOPE_UNIVERSE)
+	if (ri->scope != RT_SCOPE_UNIVERSE && s->scope < 0)
 		fprintf(out, "scope %s ", N2A(rt_scope_names, ri->scope, n));
 	if (ri->prefsrc)
 		fprintf(out, "src %s ", tn_ipv4_str(ri->prefsrc, a));
@@ -152,11 +200,37 @@ static int rt_bad_table(struct tn_cmd_ctx *ctx, const char *s)
 	return ip_invarg(ctx, "\"table\" value is invalid\n", s);
 }
 
-static int iproute_show(struct tn_cmd_ctx *ctx, int argc, char **argv, FILE *out)
+/*
+ * `ip route flush SELECTOR`: iproute2 dumps what matches and deletes each
+ * route. Like iproute2, it asks for a selector; `table all` alone is one.
+ */
+static int rt_flush(struct tn_cmd_ctx *ctx, struct rt_show *s)
 {
-	struct rt_show s = { .ctx = ctx, .out = out, .table = RT_TABLE_MAIN };
+	for (unsigned int i = 0; i < s->nfound; i++) {
+		const struct fib_route_info *ri = &s->found[i];
+		struct fib_config cfg = {
+			.fc_table = ri->table, .fc_dst = ri->dst, .fc_dst_len = ri->dst_len,
+			.fc_tos = ri->tos, .fc_protocol = ri->protocol, .fc_scope = ri->scope,
+			.fc_type = ri->type, .fc_gw4 = ri->gw, .fc_oif = ri->oif,
+			.fc_priority = ri->priority,
+		};
+		fib_table_delete(ctx->net, &cfg);
+	}
+	free(s->found);
+	return 0;
+}
 
+static int iproute_show(struct tn_cmd_ctx *ctx, int argc, char **argv, FILE *out, bool flush)
+{
+	struct rt_show s = { .ctx = ctx, .out = out, .table = RT_TABLE_MAIN, .proto = -1,
+			     .scope = -1, .type = -1, .dst_len = -1, .flush = flush };
+
+	if (flush && argc == 0) {
+		tn_cmd_err(ctx, "\"ip route flush\" requires arguments.");
+		return IP_EXIT_USAGE;
+	}
 	for (int i = 0; i < argc; i++) {
+		u32 v;
 		if (strcmp(argv[i], "table") == 0 && i + 1 < argc) {
 			const char *t = argv[++i];
 			s.table_given = true;
@@ -174,14 +248,40 @@ static int iproute_show(struct tn_cmd_ctx *ctx, int argc, char **argv, FILE *out
 			if (!dev)
 				return ip_nodev(ctx, argv[i]);
 			s.oif = dev->ifindex;
+		} else if (strcmp(argv[i], "proto") == 0 && i + 1 < argc) {
+			if (!A2N(rt_proto_names, argv[++i], 255, &v))
+				return ip_invarg(ctx, "invalid \"protocol\"", argv[i]);
+			s.proto = (int)v;
+		} else if (strcmp(argv[i], "scope") == 0 && i + 1 < argc) {
+			if (!A2N(rt_scope_names, argv[++i], 255, &v))
+				return ip_invarg(ctx, "invalid \"scope\"", argv[i]);
+			s.scope = (int)v;
+		} else if (strcmp(argv[i], "type") == 0 && i + 1 < argc) {
+			if (!A2N(rt_type_names, argv[++i], 255, &v))
+				return ip_invarg(ctx, "node type value is invalid", argv[i]);
+			s.type = (int)v;
 		} else {
-			tn_cmd_err(ctx, "Error: \"%s\" is not supported by tuxnet's ip route show.",
-				   argv[i]);
-			return IP_EXIT_USAGE;
+			const char *p = argv[i];
+			bool has;
+			s.how = 'e';
+			if ((strcmp(p, "root") == 0 || strcmp(p, "match") == 0 ||
+			     strcmp(p, "exact") == 0 || strcmp(p, "to") == 0) && i + 1 < argc) {
+				s.how = p[0] == 't' ? 'e' : p[0];
+				p = argv[++i];
+			}
+			if (strcmp(p, "default") == 0 || strcmp(p, "all") == 0) {
+				s.dst = 0;
+				s.dst_len = strcmp(p, "all") == 0 ? -1 : 0;
+			} else if (!tn_cmd_parse_prefix(p, &s.dst, &s.dst_len, &has)) {
+				tn_cmd_err(ctx, "Error: any valid prefix is expected rather than \"%s\".", p);
+				return 1;
+			} else if (!has) {
+				s.dst_len = 32;
+			}
 		}
 	}
 	fib_table_walk(ctx->net, s.table, rt_show_one, &s);
-	return 0;
+	return flush ? rt_flush(ctx, &s) : 0;
 }
 
 /* ---- add / del -------------------------------------------------------- */
@@ -500,7 +600,9 @@ int do_iproute(struct tn_cmd_ctx *ctx, const struct ip_global_opts *o, int argc,
 		return 0;   /* no IPv6 routes yet: an empty table */
 	if (argc == 0 || tn_matches(verb, "show") || tn_matches(verb, "list") ||
 	    strcmp(verb, "lst") == 0)
-		return iproute_show(ctx, argc ? argc - 1 : 0, argv + 1, out);
+		return iproute_show(ctx, argc ? argc - 1 : 0, argv + 1, out, false);
+	if (tn_matches(verb, "flush"))
+		return iproute_show(ctx, argc - 1, argv + 1, out, true);
 	if (tn_matches(verb, "get"))
 		return iproute_get(ctx, argc - 1, argv + 1, out);
 	if (strcmp(verb, "add") == 0 || tn_matches(verb, "delete") || tn_matches(verb, "replace") ||

@@ -210,6 +210,10 @@ static void nct_accept(struct nct_job *nj)
 	if (!nj->sock)
 		return;
 	nj->connected = true;
+	/* With a connection, a listener without -k ends by itself: when the
+	 * peer closes (see do_nc_tcp). */
+	if (!nj->o.keep)
+		nj->job.endless = false;
 }
 
 static void nct_connecting(struct nct_job *nj)
@@ -465,7 +469,10 @@ int do_nc_tcp(struct tn_cmd_ctx *ctx, int argc, char **argv, FILE *out)
 		nct_release(&nj->job);
 		return status;
 	}
-	/* A listener with -k never ends by itself. */
-	nj->job.endless = nj->o.listen && nj->o.keep;
+	/* A listener never ends by itself until a peer connects (with -k, not
+	 * even then): `wait` and the end of the run do not wait for a
+	 * connection that may never come, which in virtual time would let
+	 * the clock run on the neighbour tables' periodic timers for ever. */
+	nj->job.endless = nj->o.listen;
 	return tn_cmd_job_start(ctx, &nj->job, &nct_job_ops);
 }

@@ -282,6 +282,7 @@ static const struct ns_fmt netstat_fmts[] = {
 	{ "UdpOutDatagrams", NS_NUM, "%llu packets sent" },
 	{ "UdpRcvbufErrors", NS_NUM, "%llu receive buffer errors" },
 	{ "UdpSndbufErrors", NS_NUM, "%llu send buffer errors" },
+	{ "TcpExtTCPHPHits", NS_NUM, "%llu packet headers predicted" },
 };
 
 static const struct ns_fmt *netstat_fmt(const char *name)
@@ -354,11 +355,18 @@ int do_netstat(struct tn_cmd_ctx *ctx, int argc, char **argv, FILE *out)
 	for (size_t i = 0; i < cur.n; i++) {
 		const struct nstat_entry *e = &cur.e[i];
 		if (!gs.group || strcmp(gs.group, e->group) != 0) {
+			/* net-tools heads every group of /proc/net/snmp and
+			 * /proc/net/netstat; UdpLite (the last of snmp) has no
+			 * counters in tuxnet, so its heading stands alone. */
+			if (strcmp(e->group, "TcpExt") == 0)
+				fputs("UdpLite:\n", out);
 			gs = (struct ns_group_state){ .group = e->group };
 			fprintf(out, "%s:\n", e->group);
 		}
 		netstat_line(out, &gs, e);
 	}
+	/* ... and MPTcpExt, the last of /proc/net/netstat (no MPTCP here). */
+	fputs("MPTcpExt:\n", out);
 	free(cur.e);
 	return 0;
 }

@@ -1,11 +1,12 @@
 /*
- * ss(8) for TCP (iproute2 6.1's `ss -t`): the sockets of the namespace's
- * lookup tables, as inet_diag dumps them — listeners, then the established
- * hash (full sockets, request socks as SYN-RECV, timewait socks).
+ * ss(8) for TCP and UDP (iproute2 6.1's `ss -t`, `ss -u`): the sockets of
+ * the namespace's lookup tables, as inet_diag dumps them — TCP listeners,
+ * then the established hash (full sockets, request socks as SYN-RECV,
+ * timewait socks); UDP sockets by port, UNCONN unless connected.
  *
- *   ss [-t] [-a | -l] [-n] [-i] [-m] [-o] [-e]
+ *   ss [-t] [-u] [-a | -l] [-n] [-i] [-m] [-o] [-e] [-p]
  *
- *   State  Recv-Q Send-Q Local Address:Port Peer Address:Port
+ *   State  Recv-Q Send-Q Local Address:Port Peer Address:PortProcess
  *   LISTEN 0      128          0.0.0.0:5201      0.0.0.0:*
  *   ESTAB  0      0           10.0.0.1:40002    10.0.0.2:5201
  *            cubic wscale:7,7 rto:204 rtt:1.5/0.75 mss:1448 cwnd:10 ...
@@ -15,7 +16,9 @@
  * TIME-WAIT and SYN-RECV sockets are left out; -l shows listeners only.
  * -i prints TCP_INFO as ss does, -m the socket memory (skmem), -o the
  * timer. Names are never resolved (as with -n). Columns are as wide as
- * their widest entry, one space apart (ss on a pipe).
+ * their widest entry, one space apart (ss on a pipe); the Process column
+ * stays empty (-p is accepted: a scenario has no processes). With both -t
+ * and -u a Netid column comes first, as in ss.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -24,6 +27,7 @@
 #include "net/skbuff.h"
 #include "net/tcp.h"
 #include "net/inet_hashtables.h"
+#include "net/udp.h"
 #include "net/net_namespace.h"
 #include "net/stack.h"
 #include "tools/cmd/cmd.h"
@@ -31,11 +35,12 @@
 #define SS_MAX_ROWS 65536
 
 struct ss_opts {
-	bool all, listening, info, mem, timers, ext;
+	bool all, listening, info, mem, timers, ext, tcp, udp;
 };
 
 struct ss_row {
 	struct sock_common *skc;
+	bool udp;
 	char state[16], rq[16], sq[16], laddr[24], lport[8], paddr[24], pport[8];
 };
 
@@ -54,11 +59,13 @@ static const char *const ss_state_name[TCP_MAX_STATES] = {
 	[TCP_NEW_SYN_RECV] = "SYN-RECV",
 };
 
-/* ss's default filter: connections, not listeners, TIME-WAIT or SYN-RECV. */
-static bool ss_wanted(const struct ss_opts *o, int state)
+/* ss's default filter: connections, not listeners, TIME-WAIT or SYN-RECV.
+ * For UDP, "listening" is an unconnected socket (ss's SS_LISTEN covers
+ * TCP_CLOSE for datagram sockets). */
+static bool ss_wanted(const struct ss_opts *o, int state, bool udp)
 {
 	if (o->listening)
-		return state == TCP_LISTEN;
+		return state == (udp ? TCP_CLOSE : TCP_LISTEN);
 	if (o->all)
 		return true;
 	return !(TCPF(state) & (TCPF(TCP_LISTEN) | TCPF(TCP_CLOSE) | TCPF(TCP_TIME_WAIT) |
@@ -82,48 +89,77 @@ static void ss_queues(struct sock_common *skc, char *rq, char *sq)
 	}
 }
 
-static void ss_add(struct sock_common *skc, void *arg)
+static struct ss_row *ss_add(struct ss_table *t, struct sock_common *skc, bool udp)
 {
-	struct ss_table *t = arg;
 	struct ss_row *r;
 
-	if (!ss_wanted(t->o, skc->skc_state) || t->n >= SS_MAX_ROWS)
-		return;
+	if (!ss_wanted(t->o, skc->skc_state, udp) || t->n >= SS_MAX_ROWS)
+		return NULL;
 	if (t->n == t->cap) {
 		size_t cap = t->cap ? t->cap * 2 : 64;
 		struct ss_row *rows = realloc(t->rows, cap * sizeof(*rows));
 		if (!rows)
-			return;
+			return NULL;
 		t->rows = rows;
 		t->cap = cap;
 	}
 	r = &t->rows[t->n++];
 	memset(r, 0, sizeof(*r));
 	r->skc = skc;
+	r->udp = udp;
 	snprintf(r->state, sizeof(r->state), "%s", ss_state_name[skc->skc_state]);
-	ss_queues(skc, r->rq, r->sq);
 	tn_ipv4_str(skc->skc_rcv_saddr, r->laddr);
 	snprintf(r->lport, sizeof(r->lport), "%u", skc->skc_num);
 	tn_ipv4_str(skc->skc_daddr, r->paddr);
-	if (skc->skc_state == TCP_LISTEN)
+	if (skc->skc_state == TCP_LISTEN || (udp && skc->skc_state == TCP_CLOSE))
 		strcpy(r->pport, "*");
 	else
 		snprintf(r->pport, sizeof(r->pport), "%u", skc->skc_dport);
+	return r;
 }
 
-static void ss_walk(struct net *net, struct ss_table *t)
+static void ss_walk_tcp(struct net *net, struct ss_table *t)
 {
 	struct inet_hashinfo *h = net->ipv4.tcp ? net->ipv4.tcp->hashinfo : NULL;
 	struct sock_common *skc;
+	struct ss_row *r;
 
 	if (!h)
 		return;
 	for (unsigned int i = 0; i < INET_LHTABLE_SIZE; i++)
 		hlist_for_each_entry(skc, &h->lhash[i], skc_node)
-			ss_add(skc, t);
+			if ((r = ss_add(t, skc, false)))
+				ss_queues(skc, r->rq, r->sq);
 	for (unsigned int i = 0; i <= h->ehash_mask; i++)
 		hlist_for_each_entry(skc, &h->ehash[i], skc_node)
-			ss_add(skc, t);
+			if ((r = ss_add(t, skc, false)))
+				ss_queues(skc, r->rq, r->sq);
+}
+
+/* UDP: Recv-Q and Send-Q are the memory the queues hold (udp_diag's
+ * sk_rmem_alloc_get / sk_wmem_alloc_get), not bytes of data. */
+static void ss_walk_udp(struct net *net, struct ss_table *t)
+{
+	struct udp_table *ut = net->ipv4.udp_table;
+	struct sock_common *skc;
+	struct ss_row *r;
+
+	if (!ut)
+		return;
+	for (unsigned int i = 0; i < UDP_HTABLE_SIZE; i++)
+		hlist_for_each_entry(skc, &ut->hash[i].head, skc_bind_node)
+			if ((r = ss_add(t, skc, true))) {
+				sprintf(r->rq, "%d", sk_rmem_alloc_get((struct sock *)skc));
+				sprintf(r->sq, "%d", sk_wmem_alloc_get((struct sock *)skc));
+			}
+}
+
+static void ss_walk(struct net *net, struct ss_table *t)
+{
+	if (t->o->tcp)
+		ss_walk_tcp(net, t);
+	if (t->o->udp)
+		ss_walk_udp(net, t);
 }
 
 /* ---- the details ---------------------------------------------------- */
@@ -272,12 +308,15 @@ static void ss_measure(const struct ss_table *t, struct ss_widths *w)
 static void ss_print_row(FILE *out, const struct ss_table *t, const struct ss_widths *w,
 			 const struct ss_row *r)
 {
-	fprintf(out, "%-*s %-*s %-*s %*s:%-*s %*s:%-*s", w->state, r->state, w->rq, r->rq, w->sq,
-		r->sq, w->laddr, r->laddr, w->lport, r->lport, w->paddr, r->paddr, w->pport,
-		r->pport);
+	if (t->o->tcp && t->o->udp)
+		fprintf(out, "%-5s ", r->udp ? "udp" : "tcp");
+	/* The empty Process column pads the row to its header's width. */
+	fprintf(out, "%-*s %-*s %-*s %*s:%-*s %*s:%-*s%-7s", w->state, r->state, w->rq, r->rq,
+		w->sq, r->sq, w->laddr, r->laddr, w->lport, r->lport, w->paddr, r->paddr,
+		w->pport, r->pport, "");
 	if (t->o->timers)
 		ss_print_timer(out, t->net, r->skc);
-	if ((t->o->mem || t->o->info) && ss_full_sock(r->skc)) {
+	if ((t->o->mem || t->o->info) && !r->udp && ss_full_sock(r->skc)) {
 		fprintf(out, "\n\t");
 		if (t->o->mem)
 			ss_print_mem(out, (struct sock *)r->skc);
@@ -292,7 +331,9 @@ static void ss_print(FILE *out, const struct ss_table *t)
 	struct ss_widths w;
 
 	ss_measure(t, &w);
-	fprintf(out, "%-*s %-*s %-*s %*s:%-*s %*s:%-*s\n", w.state, "State", w.rq, "Recv-Q", w.sq,
+	if (t->o->tcp && t->o->udp)
+		fputs("Netid ", out);
+	fprintf(out, "%-*s %-*s %-*s %*s:%-*s %*s:%-*sProcess\n", w.state, "State", w.rq, "Recv-Q", w.sq,
 		"Send-Q", w.laddr, "Local Address", w.lport, "Port", w.paddr, "Peer Address",
 		w.pport, "Port");
 	for (size_t i = 0; i < t->n; i++)
@@ -310,7 +351,9 @@ static int ss_parse(struct tn_cmd_ctx *ctx, struct ss_opts *o, int argc, char **
 		}
 		for (const char *f = a + 1; *f; f++) {
 			switch (*f) {
-			case 't': case 'n': case '4': break;
+			case 'n': case '4': case 'p': break;
+			case 't': o->tcp = true; break;
+			case 'u': o->udp = true; break;
 			case 'a': o->all = true; break;
 			case 'l': o->listening = true; break;
 			case 'i': o->info = true; break;
@@ -334,6 +377,9 @@ int do_ss(struct tn_cmd_ctx *ctx, int argc, char **argv, FILE *out)
 
 	if (status)
 		return status;
+	/* Without -t or -u, ss lists every kind; tuxnet has these two. */
+	if (!o.tcp && !o.udp)
+		o.tcp = o.udp = true;
 	ss_walk(ctx->net, &t);
 	ss_print(out, &t);
 	free(t.rows);

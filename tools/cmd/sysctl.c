@@ -5,10 +5,13 @@
  *
  * Keys may be written with dots or slashes. Options: -a (all), -n (values
  * only), -N (names only), -w (write; KEY=VALUE writes even without it, as
- * procps does), -q (quiet writes), -e (ignore unknown keys). Not here: -p
- * files, --system, patterns.
+ * procps does), -q (quiet writes), -e (ignore unknown keys), -r PATTERN
+ * (--pattern: the keys of -a that match an extended regular expression;
+ * a scenario has no pipes for `sysctl -a | grep`). Not here: -p files,
+ * --system.
  */
 #include <errno.h>
+#include <regex.h>
 #include <string.h>
 
 #include "net/sysctl.h"
@@ -23,6 +26,8 @@ struct sysctl_opts {
 	bool quiet;
 	bool ignore_unknown;
 	bool all;
+	const char *pattern;          /* -r: extended regex on the keys, or NULL */
+	regex_t re;
 };
 
 /* "net.ipv4.ip_forward" (or with slashes) -> "net.ipv4.ip_forward" and
@@ -87,7 +92,13 @@ static int sysctl_write_one(struct tn_cmd_ctx *ctx, const struct sysctl_opts *o,
 	char *eq = strchr(arg, '=');
 	int err;
 
-	if (!eq || eq == arg) {
+	/* procps-ng 4.0's parser of `-w` arguments (Debian 12), then a status
+	 * of 1 at the end. */
+	if (!eq) {
+		tn_cmd_err(ctx, "sysctl: command line(0): invalid syntax, continuing...");
+		return 1;
+	}
+	if (eq == arg) {
 		tn_cmd_err(ctx, "sysctl: \"%s\" must be of the form name=value", arg);
 		return 1;
 	}
@@ -118,6 +129,8 @@ static void sysctl_walk_one(const char *key, const char *value, void *arg)
 {
 	struct sysctl_walk *w = arg;
 
+	if (w->o->pattern && regexec(&w->o->re, key, 0, NULL, 0) != 0)
+		return;
 	sysctl_print(w->o, w->out, key, value);
 }
 
@@ -148,16 +161,29 @@ int do_sysctl(struct tn_cmd_ctx *ctx, int argc, char **argv, FILE *out)
 			o.all = true;
 		} else if (strcmp(argv[i], "--write") == 0) {
 			o.write = true;
+		} else if ((strcmp(argv[i], "-r") == 0 || strcmp(argv[i], "--pattern") == 0) &&
+			   i + 1 < argc) {
+			o.pattern = argv[++i];
+		} else if (strncmp(argv[i], "--pattern=", 10) == 0) {
+			o.pattern = argv[i] + 10;
 		} else if (!sysctl_parse_flags(&o, argv[i] + 1)) {
 			tn_cmd_err(ctx, "sysctl: invalid option -- '%c'", argv[i][1]);
 			return 1;
 		}
 	}
+	if (o.pattern && regcomp(&o.re, o.pattern, REG_EXTENDED | REG_NOSUB) != 0) {
+		tn_cmd_err(ctx, "sysctl: unable to parse pattern: %s", o.pattern);
+		return 1;
+	}
 	if (o.all) {
 		struct sysctl_walk w = { .o = &o, .out = out };
 		tn_sysctl_walk(ctx->net, sysctl_walk_one, &w);
+		if (o.pattern)
+			regfree(&o.re);
 		return 0;
 	}
+	if (o.pattern)
+		regfree(&o.re);
 	if (i == argc) {
 		tn_cmd_err(ctx, "sysctl: no variables specified\n"
 				"Try `sysctl --help' for more information.");

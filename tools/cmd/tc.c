@@ -90,9 +90,11 @@ static void tc_print_qdisc(FILE *out, struct net_device *dev, bool with_dev, int
 	u32 handle = q ? q->handle : (tc_root_is_explicit(dev) ? TN_QDISC_AUTOHANDLE : 0);
 	char params[256] = "";
 
-	/* A device that is down has Linux's noop root unless tc gave it one. */
+	/* A device that is down has Linux's noop root unless tc gave it one.
+	 * noop_qdisc is TCQ_F_BUILTIN, which tc_qdisc_dump_ignore() leaves
+	 * out of every dump: tc prints nothing for it. */
 	if (!q && !netif_running(dev) && !tc_root_is_explicit(dev))
-		kind = "noop";
+		return;
 	if (q && q->ops->dump)
 		q->ops->dump(q, params, sizeof(params));
 	fprintf(out, "qdisc %s %x: ", kind, handle >> 16);
