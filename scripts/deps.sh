@@ -9,7 +9,7 @@ set -euo pipefail
 # benchmarks talk to (ping, curl, nc, iperf3, python3's http.server).
 pkgs=(build-essential cmake pkg-config clang libclang-rt-14-dev
       libcmocka-dev libpcap-dev tshark iproute2 iputils-ping procps
-      iperf3 curl netcat-openbsd python3 nftables)
+      iperf3 curl netcat-openbsd python3 nftables iputils-arping traceroute ethtool)
 # bench/run.sh case 10: slirp4netns, a user-space stack behind a tap, is
 # measured beside tuxnet's TAP path.
 if [ "${1:-}" = bench ]; then
