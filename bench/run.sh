@@ -268,7 +268,7 @@ if want 4; then
 mruns=$([ $quick = 1 ] && echo 1 || echo 3)
 : > "$tmp/out"
 T=$(tn_runs idle_rss_per_sock $mruns idle -n $idle_n | stats)
-sizes=$(awk '$1 == "RESULT" && $2 ~ /^sizeof_/ { sub(/^sizeof_/, "", $2); printf "%s %s, ", $2, $3 }' "$tmp/out")
+sizes=$(awk '$1 == "RESULT" && $2 ~ /^sizeof_/ { sub(/^sizeof_/, "", $2); if (!seen[$2]++) printf "%s %s, ", $2, $3 }' "$tmp/out")
 : > "$tmp/out"
 both kmem_listed_per_sock 1500 idle -n $idle_n
 row "memory per idle socket, $idle_n conns" "bytes" low "$T" "$L1" "$L2"

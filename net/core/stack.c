@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <sys/eventfd.h>
 #include <time.h>
@@ -393,7 +394,10 @@ static int stack_sync_init(struct tn_stack *st, bool virtual_time)
 	/* Spin before sleeping (wait.c, waiter_spin) only with more than
 	 * one CPU, at most one spinner per CPU. TN_SPIN_US overrides the
 	 * 50 us default (0 turns spinning off). */
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	/* The CPUs this process may run on (taskset), not all online. */
+	cpu_set_t set;
+	long cpus = sched_getaffinity(0, sizeof(set), &set) == 0 ? CPU_COUNT(&set)
+								    : sysconf(_SC_NPROCESSORS_ONLN);
 	const char *env = getenv("TN_SPIN_US");
 	st->max_spinners = cpus > 1 ? (int)cpus : 0;
 	st->spin_ns = env ? strtoull(env, NULL, 10) * 1000ull : 50000ull;
