@@ -20,6 +20,10 @@ int tn_ethtool_get_drvinfo(struct net_device *dev, struct ethtool_drvinfo *info)
  * -EOPNOTSUPP if the driver cannot tell. */
 int tn_ethtool_get_link(struct net_device *dev);
 
+/* Plain `ethtool DEV`: the driver's link settings (zeroed first), or
+ * -EOPNOTSUPP (lo, the test device). */
+int tn_ethtool_get_link_ksettings(struct net_device *dev, struct ethtool_link_settings *s);
+
 /* ethtool -g / -G. -EOPNOTSUPP without the driver op. Setting: fields the
  * caller leaves as they were read are kept; any value above the driver's
  * maximum is -EINVAL, and the driver may refuse others (-EINVAL). Callers

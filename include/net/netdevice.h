@@ -91,6 +91,9 @@ struct ethtool_ops {
 	int (*get_sset_count)(struct net_device *dev, int sset);      /* ETH_SS_STATS */
 	void (*get_strings)(struct net_device *dev, u32 sset, char (*names)[ETH_GSTRING_LEN]);
 	void (*get_ethtool_stats)(struct net_device *dev, u64 *data);
+	/* Speed, duplex, port, autonegotiation (Linux's get_link_ksettings,
+	 * its base part: tuxnet's devices report no link modes). */
+	int (*get_link_ksettings)(struct net_device *dev, struct ethtool_link_settings *s);
 };
 
 struct header_ops {

@@ -15,6 +15,7 @@
 /* skbuff.h before any <linux/...> header: <linux/if_packet.h> defines
  * PACKET_HOST and friends as macros, which would break skbuff.h's enum. */
 #include "net/skbuff.h"
+#include <string.h>
 #include "net/ethtool.h"
 
 static const struct ethtool_ops *dev_ethtool_ops(const struct net_device *dev)
@@ -59,6 +60,16 @@ int tn_ethtool_get_link(struct net_device *dev)
 	if (!ops->get_link)
 		return -EOPNOTSUPP;
 	return netif_running(dev) && ops->get_link(dev);
+}
+
+int tn_ethtool_get_link_ksettings(struct net_device *dev, struct ethtool_link_settings *s)
+{
+	const struct ethtool_ops *ops = dev_ethtool_ops(dev);
+
+	if (!ops->get_link_ksettings)
+		return -EOPNOTSUPP;
+	memset(s, 0, sizeof(*s));
+	return ops->get_link_ksettings(dev, s);
 }
 
 int tn_ethtool_get_ringparam(struct net_device *dev, struct ethtool_ringparam *ring)

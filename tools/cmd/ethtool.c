@@ -138,14 +138,51 @@ static int ethtool_stats(struct tn_cmd_ctx *ctx, struct net_device *dev, FILE *o
 	return 0;
 }
 
-/* Plain `ethtool DEV`. With no link settings to report (no
- * get_link_ksettings in tuxnet drivers) only the link line is left, as
- * Linux prints it for lo. */
+/* Plain `ethtool DEV`, as ethtool(8) prints it: for a device with link
+ * settings (veth, tap: no link modes to report, 10 Gb/s full duplex) the
+ * whole block; without (lo) only the link line. */
+static const char *port_name(u8 port)
+{
+	switch (port) {
+	case PORT_TP: return "Twisted Pair";
+	case PORT_AUI: return "AUI";
+	case PORT_MII: return "MII";
+	case PORT_FIBRE: return "FIBRE";
+	case PORT_BNC: return "BNC";
+	case PORT_DA: return "Direct Attach Copper";
+	case PORT_NONE: return "None";
+	default: return "Other";
+	}
+}
+
 static int ethtool_settings(struct tn_cmd_ctx *ctx, struct net_device *dev, FILE *out)
 {
+	struct ethtool_link_settings ks;
 	int link = tn_ethtool_get_link(dev);
 
 	fprintf(out, "Settings for %s:\n", dev->name);
+	if (tn_ethtool_get_link_ksettings(dev, &ks) == 0) {
+		fprintf(out, "\tSupported ports: [  ]\n"
+			     "\tSupported link modes:   Not reported\n"
+			     "\tSupported pause frame use: No\n"
+			     "\tSupports auto-negotiation: No\n"
+			     "\tSupported FEC modes: Not reported\n"
+			     "\tAdvertised link modes:  Not reported\n"
+			     "\tAdvertised pause frame use: No\n"
+			     "\tAdvertised auto-negotiation: No\n"
+			     "\tAdvertised FEC modes: Not reported\n");
+		if (ks.speed == 0 || ks.speed == (u32)SPEED_UNKNOWN)
+			fprintf(out, "\tSpeed: Unknown!\n");
+		else
+			fprintf(out, "\tSpeed: %uMb/s\n", ks.speed);
+		fprintf(out, "\tDuplex: %s\n", ks.duplex == DUPLEX_FULL ? "Full" :
+			ks.duplex == DUPLEX_HALF ? "Half" : "Unknown! (255)");
+		fprintf(out, "\tAuto-negotiation: %s\n", ks.autoneg ? "on" : "off");
+		fprintf(out, "\tPort: %s\n", port_name(ks.port));
+		fprintf(out, "\tPHYAD: %u\n", ks.phy_address);
+		fprintf(out, "\tTransceiver: %s\n", ks.transceiver == XCVR_EXTERNAL ? "external" : "internal");
+		fprintf(out, "\tMDI-X: Unknown\n");
+	}
 	if (link < 0) {
 		tn_cmd_err(ctx, "No data available");
 		return 75;
