@@ -5,6 +5,7 @@
  * every error message and exit status. Each test builds its own stack on a
  * virtual clock and ends by checking that no skb was leaked.
  */
+#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -108,6 +109,43 @@ static void test_sleep_advances_virtual_time(void **state)
 
 /* lo as a booted Linux shows it: its carrier never changed, so its
  * operstate is still UNKNOWN. */
+/* ss -s: iproute2's summary. Empty, then a TCP listener and a bound UDP
+ * socket of the initial namespace: two sockets, one TCP sock alive and
+ * hashed (not established, not closed), one UDP. */
+static const char ss_rows_fmt[] =
+	"\n"
+	"Transport Total     IP        IPv6\n"
+	"RAW\t  0         0         0        \n"
+	"UDP\t  %-9d %-9d 0        \n"
+	"TCP\t  %-9d %-9d 0        \n"
+	"INET\t  %-9d %-9d 0        \n"
+	"FRAG\t  0         0         0        \n"
+	"\n";
+
+static void test_ss_summary(void **state)
+{
+	struct tn_stack *st = *state;
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(80) };
+	char want[1024];
+	int n;
+
+	n = snprintf(want, sizeof(want), "Total: 0\nTCP:   0 (estab 0, closed 0, orphaned 0, timewait 0)\n");
+	snprintf(want + n, sizeof(want) - (size_t)n, ss_rows_fmt, 0, 0, 0, 0, 0, 0);
+	expect(st, "ss -s", 0, want);
+
+	int l = tn_socket(st, AF_INET, SOCK_STREAM, 0);
+	int u = tn_socket(st, AF_INET, SOCK_DGRAM, 0);
+	assert_true(l >= 0 && u >= 0);
+	assert_int_equal(tn_bind(st, l, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(tn_listen(st, l, 5), 0);
+	assert_int_equal(tn_bind(st, u, (struct sockaddr *)&a, sizeof(a)), 0);
+	n = snprintf(want, sizeof(want), "Total: 2\nTCP:   1 (estab 0, closed 0, orphaned 0, timewait 0)\n");
+	snprintf(want + n, sizeof(want) - (size_t)n, ss_rows_fmt, 1, 1, 1, 1, 2, 2);
+	expect(st, "ss -s", 0, want);
+	assert_int_equal(tn_close(st, l), 0);
+	assert_int_equal(tn_close(st, u), 0);
+}
+
 static void test_link_show_lo(void **state)
 {
 	struct tn_stack *st = *state;
@@ -476,6 +514,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_tokenize_quotes_and_comments, cmd_setup, cmd_teardown),
 		cmocka_unit_test_setup_teardown(test_echo_and_unknown_command, cmd_setup, cmd_teardown),
 		cmocka_unit_test_setup_teardown(test_sleep_advances_virtual_time, cmd_setup, cmd_teardown),
+		cmocka_unit_test_setup_teardown(test_ss_summary, cmd_setup, cmd_teardown),
 		cmocka_unit_test_setup_teardown(test_link_show_lo, cmd_setup, cmd_teardown),
 		cmocka_unit_test_setup_teardown(test_link_veth_pair_same_namespace, cmd_setup, cmd_teardown),
 		cmocka_unit_test_setup_teardown(test_link_veth_across_namespaces, cmd_setup, cmd_teardown),
