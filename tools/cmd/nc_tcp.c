@@ -469,10 +469,12 @@ int do_nc_tcp(struct tn_cmd_ctx *ctx, int argc, char **argv, FILE *out)
 		nct_release(&nj->job);
 		return status;
 	}
-	/* A listener never ends by itself until a peer connects (with -k, not
-	 * even then): `wait` and the end of the run do not wait for a
-	 * connection that may never come, which in virtual time would let
-	 * the clock run on the neighbour tables' periodic timers for ever. */
-	nj->job.endless = nj->o.listen;
+	/* In virtual time a listener never ends by itself until a peer
+	 * connects (with -k, not even then): `wait` and the end of the run do
+	 * not wait for a connection that may never come, which would let the
+	 * clock run on the neighbour tables' periodic timers for ever. On the
+	 * real clock a peer may come from outside (a TAP) at any time, and
+	 * `wait` waits for the listener as bash waits for nc. */
+	nj->job.endless = nj->o.listen && (nj->o.keep || ctx->st->clock.virtual_time);
 	return tn_cmd_job_start(ctx, &nj->job, &nct_job_ops);
 }
