@@ -50,6 +50,7 @@
 #include "net/tap.h"
 #include "net/checksum.h"
 #include "net/etherdevice.h"
+#include "net/ethtool.h"
 #include "net/net_namespace.h"
 #include "net/stack.h"
 
@@ -485,19 +486,6 @@ static void tap_get_ethtool_stats(struct net_device *dev, u64 *data)
 	TN_BUG_ON(i != ARRAY_SIZE(tap_gstrings));
 }
 
-/* Linux's tun_get_link_ksettings: a virtual 10 Gb/s full-duplex
- * twisted-pair link without autonegotiation, which `ethtool DEV` shows. */
-static int tap_get_link_ksettings(struct net_device *dev, struct ethtool_link_settings *s)
-{
-	(void)dev;
-	s->speed = SPEED_10000;
-	s->duplex = DUPLEX_FULL;
-	s->port = PORT_TP;
-	s->autoneg = AUTONEG_DISABLE;
-	s->transceiver = XCVR_INTERNAL;
-	return 0;
-}
-
 static const struct ethtool_ops tap_ethtool_ops = {
 	.get_drvinfo = tap_get_drvinfo,
 	.get_link = tap_get_link,
@@ -506,7 +494,7 @@ static const struct ethtool_ops tap_ethtool_ops = {
 	.get_sset_count = tap_get_sset_count,
 	.get_strings = tap_get_strings,
 	.get_ethtool_stats = tap_get_ethtool_stats,
-	.get_link_ksettings = tap_get_link_ksettings,
+	.get_link_ksettings = ethtool_virtual_link_ksettings,   /* as Linux's */
 };
 
 /* ---- creation ----------------------------------------------------------- */

@@ -28,6 +28,7 @@
 #include "net/dst.h"
 #include "net/veth.h"
 #include "net/etherdevice.h"
+#include "net/ethtool.h"
 #include "net/net_namespace.h"
 #include "net/stack.h"
 
@@ -249,26 +250,13 @@ static void veth_get_ethtool_stats(struct net_device *dev, u64 *data)
 	TN_BUG_ON(i != ARRAY_SIZE(veth_gstrings));
 }
 
-/* Linux's veth_get_link_ksettings: a virtual 10 Gb/s full-duplex
- * twisted-pair link without autonegotiation, which `ethtool DEV` shows. */
-static int veth_get_link_ksettings(struct net_device *dev, struct ethtool_link_settings *s)
-{
-	(void)dev;
-	s->speed = SPEED_10000;
-	s->duplex = DUPLEX_FULL;
-	s->port = PORT_TP;
-	s->autoneg = AUTONEG_DISABLE;
-	s->transceiver = XCVR_INTERNAL;
-	return 0;
-}
-
 static const struct ethtool_ops veth_ethtool_ops = {
 	.get_drvinfo = veth_get_drvinfo,
 	.get_link = veth_get_link,
 	.get_sset_count = veth_get_sset_count,
 	.get_strings = veth_get_strings,
 	.get_ethtool_stats = veth_get_ethtool_stats,
-	.get_link_ksettings = veth_get_link_ksettings,
+	.get_link_ksettings = ethtool_virtual_link_ksettings,   /* as Linux's */
 };
 
 static void veth_setup(struct net_device *dev)

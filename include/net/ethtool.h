@@ -23,6 +23,9 @@ int tn_ethtool_get_link(struct net_device *dev);
 /* Plain `ethtool DEV`: the driver's link settings (zeroed first), or
  * -EOPNOTSUPP (lo, the test device). */
 int tn_ethtool_get_link_ksettings(struct net_device *dev, struct ethtool_link_settings *s);
+/* get_link_ksettings of a virtual link (Linux's veth and tun report the
+ * same): 10 Gb/s, full duplex, twisted pair, no autonegotiation. */
+int ethtool_virtual_link_ksettings(struct net_device *dev, struct ethtool_link_settings *s);
 
 /* ethtool -g / -G. -EOPNOTSUPP without the driver op. Setting: fields the
  * caller leaves as they were read are kept; any value above the driver's

@@ -72,6 +72,17 @@ int tn_ethtool_get_link_ksettings(struct net_device *dev, struct ethtool_link_se
 	return ops->get_link_ksettings(dev, s);
 }
 
+int ethtool_virtual_link_ksettings(struct net_device *dev, struct ethtool_link_settings *s)
+{
+	(void)dev;
+	s->speed = SPEED_10000;
+	s->duplex = DUPLEX_FULL;
+	s->port = PORT_TP;
+	s->autoneg = AUTONEG_DISABLE;
+	s->transceiver = XCVR_INTERNAL;
+	return 0;
+}
+
 int tn_ethtool_get_ringparam(struct net_device *dev, struct ethtool_ringparam *ring)
 {
 	const struct ethtool_ops *ops = dev_ethtool_ops(dev);
