@@ -53,21 +53,19 @@ static const char *const defaults_sh[] = {
 
 struct applier {
 	struct tn_stack *st;
+	FILE *quiet;          /* where refusals go: a key tuxnet lacks is skipped */
 	int applied, skipped;
 };
 
 static void apply(struct applier *a, const char *key, const char *value)
 {
-	char cmd[512];
-	FILE *devnull = fopen("/dev/null", "w");
+	char cmd[1100];   /* key and value: at most 511 each */
 
 	snprintf(cmd, sizeof(cmd), "sysctl -q -w '%s=%s'", key, value);
-	if (tn_command(a->st, cmd, devnull ? devnull : stderr) == 0)
+	if (tn_command(a->st, cmd, a->quiet) == 0)
 		a->applied++;
 	else
 		a->skipped++;
-	if (devnull)
-		fclose(devnull);
 }
 
 static void apply_pair(struct applier *a, const char *kv)
@@ -309,6 +307,9 @@ int pd_script_sysctls(struct tn_stack *st, const char *cmdline_path)
 
 	if (!args)
 		return 0;
+	a.quiet = fopen("/dev/null", "w");
+	if (!a.quiet)
+		a.quiet = stderr;
 	/* NUL-separated arguments. */
 	for (size_t i = 0; i < n; i += strlen(args + i) + 1) {
 		const char *arg = args + i;
@@ -325,6 +326,8 @@ int pd_script_sysctls(struct tn_stack *st, const char *cmdline_path)
 		scripts++;
 	}
 	free(args);
+	if (a.quiet != stderr)
+		fclose(a.quiet);
 	if (a.applied || a.skipped)
 		fprintf(stderr, "tuxnet-packetdrill: %d sysctl setting(s) of the script's shell commands "
 			"applied to tuxnet (%d skipped)\n", a.applied, a.skipped);
